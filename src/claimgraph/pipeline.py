@@ -1,0 +1,65 @@
+"""Compose the stages over a stream of documents.
+
+Stage order and what each reads and adds:
+
+    ingest    paths -> Document (text, title, outlet, published)
+    clean     Document -> Document.removed                      (no parse)
+    parse     Document.text -> spaCy Doc                        (nlp)
+    attribute Doc + Document -> Source, Claim                   (parse, removed)
+
+The spaCy pipeline is loaded once by ``Pipeline.load`` and passed along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from claimgraph.attribution import Lexicons, attribute, load_lexicons
+from claimgraph.clean import NoiseRules, clean, load_noise_rules
+from claimgraph.model import Document, DocumentAnalysis
+from claimgraph.nlp import DEFAULT_MODEL, load_nlp
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# Documents handed to spaCy at once by nlp.pipe.
+PIPE_BATCH_SIZE = 32
+
+
+@dataclass(slots=True)
+class Pipeline:
+    """The loaded resources every document needs: the parser and the lexicons."""
+
+    nlp: Language
+    lexicons: Lexicons
+    noise: NoiseRules
+    produced_by: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, model: str = DEFAULT_MODEL) -> Pipeline:
+        nlp = load_nlp(model)
+        produced_by = {
+            "parser": f"{nlp.meta.get('name', model)}-{nlp.meta.get('version', '?')}",
+            "clean": "clean.rules.v1",
+            "attribution": "attribution.rules.v1",
+        }
+        return cls(nlp=nlp, lexicons=load_lexicons(), noise=load_noise_rules(), produced_by=produced_by)
+
+    def analyze(self, document: Document) -> DocumentAnalysis:
+        """Run every stage on one document."""
+        return next(self.analyze_many([document]))
+
+    def analyze_many(self, documents: Iterable[Document]) -> Iterator[DocumentAnalysis]:
+        """Run every stage on a stream of documents, parsing in batches."""
+        cleaned = (clean(d, self.noise) for d in documents)
+        pairs = self.nlp.pipe(((d.text, d) for d in cleaned), as_tuples=True, batch_size=PIPE_BATCH_SIZE)
+        for parsed, document in pairs:
+            sources, claims = attribute(document, parsed, self.lexicons)
+            yield DocumentAnalysis(
+                document=document,
+                sources=sources,
+                claims=claims,
+                produced_by=dict(self.produced_by),
+            )
