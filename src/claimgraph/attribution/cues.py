@@ -1,0 +1,697 @@
+"""Find attributions in a parsed document: cue, source mention, content.
+
+Each rule reads the spaCy dependency parse and yields ``RawAttribution``
+records with character spans; sources are typed and resolved later
+(``mentions.py``, ``coref.py``). Rules, by name:
+
+- ``verb.ccomp``     "X said (that) C", "C, X said"          (speech and cognition verbs)
+- ``verb.colon``     "X told Y: “C”"                         (quote after a colon, may span paragraphs)
+- ``verb.parataxis`` "“C1,” X said, “C2”"
+- ``verb.xcomp``     "X wants to C"
+- ``verb.object``    "X announced C", "X called for C"
+- ``verb.as``        "as X notes, C"
+- ``verb.cite``      "X cites Y as claiming C"               (X relays Y)
+- ``according_to``   "according to X, C"
+- ``adverb``         "there are reportedly C"                (agentless)
+- ``colon``          "This report comes with sourcing: “C”"  (no cue verb)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from claimgraph.attribution.lexicon import XCOMP_LEMMAS, Lexicons
+from claimgraph.attribution.quotes import Quotes
+from claimgraph.model import Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
+_TRIM = " \t\n\r,;:.—–-"
+_CLOSING_QUOTES = "”\"'»"
+# '“…” ― Sonya Herridge': a dash and a capitalised name of one to four words after a quotation.
+_DASH_NAME = re.compile(r"\s*(?P<dash>[―—–]|--)\s*(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
+# 'PENCE: Well, …' or 'Pat Caddell: …' at the start of a line.
+_LABEL = re.compile(
+    r"^[\"“]?(?P<name>(?:[A-Z][A-Za-z.'’-]*|[A-Z]{2,})(?: (?:[A-Z][A-Za-z.'’-]*|[A-Z]{2,})){0,3}):[ \t]",
+    re.MULTILINE,
+)
+# Line labels that are not speakers.
+_LABEL_STOP = frozenset(
+    "UPDATE UPDATED BREAKING WATCH READ MORE RELATED NOTE PHOTO PHOTOS VIDEO SOURCE SOURCES "
+    "EDITOR EDITOR'S EDITOR’S CORRECTION CLARIFICATION ABSTRACT WARNING SPOILER JUST LIVE "
+    "TRANSCRIPT EXCLUSIVE ANALYSIS OPINION REVIEW UPDATE: WHAT WHY HOW WHEN WHERE WHO".split()
+)
+
+# Subjects that never speak for themselves (expletives and relative or demonstrative pronouns).
+_NON_AGENTS = frozenset({"it", "there", "this", "that", "these", "those", "what", "which", "something", "nothing"})
+
+# Prepositions that introduce what a learned cue verb is about ('rail against', 'talk about').
+_STANCE_PREPS = frozenset({"about", "against", "for", "on", "of", "to", "at", "over", "with"})
+
+# Characters of punctuation allowed between content and the quotation mark it snaps to.
+SNAP_GAP = 2
+_PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "i", "we", "you", "who", "which", "that"})
+
+
+@dataclass(slots=True)
+class RawAttribution:
+    """One attribution before sources are resolved."""
+
+    rule: str
+    cue: list[Span]
+    content: list[Span]
+    cue_token: int  # index of the cue's head token
+    source_head: int | None = None  # token index of the source mention's head
+    source_span: Span | None = None
+    relay_heads: list[int] = field(default_factory=list)  # outermost first
+    relay_spans: list[Span] = field(default_factory=list)
+    cue_lemma: str = ""
+    consumed: list[int] = field(default_factory=list)  # other tokens this cue uses up
+
+
+def char_span(tokens: Iterable[Token]) -> Span | None:
+    toks = list(tokens)
+    if not toks:
+        return None
+    start = min(t.idx for t in toks)
+    end = max(t.idx + len(t.text) for t in toks)
+    return Span(start, end)
+
+
+def trim(text: str, span: Span) -> Span | None:
+    """Strip blanks and dangling punctuation; keep a closing quote and what it closes."""
+    start, end = span.start, span.end
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if end < span.end and text[end:span.end].strip(" \t\n") and end > start:
+        # keep sentence punctuation right before a closing quote: 'wraps.”'
+        rest = text[end : span.end]
+        for i, ch in enumerate(rest):
+            if ch in _CLOSING_QUOTES:
+                end = end + i + 1
+    if end <= start:
+        return None
+    return Span(start, end)
+
+
+_OPENING_MARKS = "“\"'«„"
+_BRACKETS = {")": "(", "]": "["}
+
+
+def _trim_run(run: list[Token]) -> list[Token]:
+    """Drop dangling punctuation and conjunctions at a run's edges, keeping quote marks,
+    closing brackets whose opener is inside, and abbreviations such as 'N.C.'."""
+    def keep_last(t: Token) -> bool:
+        if t.text in _BRACKETS:
+            return any(x.text == _BRACKETS[t.text] for x in run)
+        return t.text[:1] in _CLOSING_QUOTES or t.text == "''"
+
+    while run and (run[-1].dep_ == "cc" or (run[-1].is_punct and not keep_last(run[-1]))):
+        run = run[:-1]
+    while run and (run[0].dep_ == "cc" or (run[0].is_punct and run[0].text[:1] not in _OPENING_MARKS)):
+        run = run[1:]
+    return run
+
+
+def _subtree_spans(tokens: list[Token], exclude: set[int]) -> list[list[Token]]:
+    """Contiguous runs of ``tokens`` (sorted) that skip the excluded token indices."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    last = None
+    for t in tokens:
+        if t.i in exclude:
+            if current:
+                runs.append(current)
+            current, last = [], None
+            continue
+        if last is not None and t.i != last + 1:
+            runs.append(current)
+            current = []
+        current.append(t)
+        last = t.i
+    if current:
+        runs.append(current)
+    return runs
+
+
+def content_spans(doc: Doc, tokens: list[Token], exclude: set[int]) -> list[Span]:
+    text = doc.text
+    out: list[Span] = []
+    for run in _subtree_spans(sorted(tokens, key=lambda t: t.i), exclude):
+        span = char_span(_trim_run(run))
+        if span is not None and any(ch.isalnum() for ch in text[span.start : span.end]):
+            out.append(span)
+    return out
+
+
+def _cue_span(doc: Doc, verb: Token, subject_end: int | None, extra: Iterable[Token] = ()) -> list[Span]:
+    """The cue verb with its auxiliaries and adverbs between the subject and the verb."""
+    toks = [verb, *extra]
+    for child in verb.lefts:
+        if child.dep_ in _CUE_MODIFIERS and (subject_end is None or child.i > subject_end):
+            if all(doc[k].dep_ in _CUE_MODIFIERS or doc[k].is_punct is False for k in range(child.i, verb.i)):
+                toks.append(child)
+    toks += [c for c in verb.rights if c.dep_ == "prt"]
+    nxt = verb.nbor(1) if verb.i + 1 < len(doc) else None
+    if nxt is not None and nxt.text == ":" and not verb.whitespace_:
+        toks.append(nxt)  # 'said:'
+
+    # keep only the contiguous run containing the verb (adverbs far away are not the cue)
+    idx = sorted({t.i for t in toks})
+    run = [verb.i]
+    for i in reversed([i for i in idx if i < verb.i]):
+        if i == run[0] - 1:
+            run.insert(0, i)
+    for i in [i for i in idx if i > verb.i]:
+        if i == run[-1] + 1:
+            run.append(i)
+    spans = [char_span(doc[i] for i in run)]
+    extra_ids = {t.i for t in extra} - set(run)
+    for i in sorted(extra_ids):
+        spans.append(char_span([doc[i]]))
+    return sorted(s for s in spans if s is not None)
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, looking through conjunction, xcomp and participle heads.
+
+    Climbing from "explaining" in "A source said X had been prompted by Y,
+    explaining: ..." passes the passive "prompted" and reaches "said".
+    """
+    tok = verb
+    for _ in range(5):
+        own = tok.i == verb.i
+        for child in tok.children:
+            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and own and not _is_passive_cue(verb)):
+                return child
+        for child in tok.children:
+            if child.dep_ == "agent" and own:
+                pobj = [c for c in child.children if c.dep_ == "pobj"]
+                if pobj:
+                    return pobj[0]
+        if tok.dep_ in ("acl", "relcl") and tok.head.i != tok.i:
+            return tok.head
+        if tok.dep_ in ("conj", "xcomp", "advcl") or (tok.dep_ == "ccomp" and not own):
+            if tok.head.i == tok.i:
+                return None
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _is_passive_cue(verb: Token) -> bool:
+    """'it was reported that ...': the grammatical subject is not the source."""
+    return any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def _paragraph_bounds(tok: Token) -> tuple[int, int]:
+    """Token index range of the paragraph holding ``tok`` (blank-line tokens bound it)."""
+    doc = tok.doc
+    lo = tok.i
+    while lo > 0 and "\n" not in doc[lo - 1].text and "\n" not in doc[lo - 1].whitespace_:
+        lo -= 1
+    hi = tok.i
+    while hi < len(doc) - 1 and "\n" not in doc[hi].whitespace_ and "\n" not in doc[hi + 1].text:
+        hi += 1
+    return lo, hi
+
+
+def source_tokens(subject: Token) -> list[Token]:
+    """The source mention: the subject's subtree without relative clauses and trailing punctuation,
+    inside the subject's own paragraph."""
+    drop: set[int] = set()
+    for child in subject.children:
+        if child.dep_ in ("relcl", "acl") and child.i > subject.i:
+            drop.update(t.i for t in child.subtree)
+    for tok in subject.subtree:
+        if tok.dep_ == "relcl" and tok.i not in drop and tok.left_edge.lower_ in ("who", "whose", "whom"):
+            drop.update(t.i for t in tok.subtree)
+    lo, hi = _paragraph_bounds(subject)
+    toks = _trim_run([t for t in subject.subtree if t.i not in drop and lo <= t.i <= hi])
+    # "Keron Blair, executive director of AROS, said": the comma closing an apposition
+    if toks and any(t.dep_ == "appos" for t in toks) and toks[-1].i + 1 < len(subject.doc):
+        nxt = subject.doc[toks[-1].i + 1]
+        if nxt.text == "," and nxt.i + 1 < len(subject.doc) and nxt.i + 1 not in drop:
+            toks.append(nxt)
+    return toks
+
+
+class Finder:
+    """Runs every rule over one parsed document."""
+
+    def __init__(self, doc: Doc, lex: Lexicons, quotes: Quotes) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.quotes = quotes
+        self.text = doc.text
+
+    def find(self) -> list[RawAttribution]:
+        found: list[RawAttribution] = []
+        taken: set[int] = set()
+        for tok in self.doc:
+            if tok.i in taken:
+                continue
+            for att in self._rules_for(tok):
+                if att.content and att.cue:
+                    found.append(att)
+                    taken.add(att.cue_token)
+                    taken.update(att.consumed)
+                    break
+        found = self._drop_embedded(found)
+        found += [a for a in self._labels() if a.cue_token not in taken]
+        found.sort(key=lambda a: a.cue[0].start)
+        self.continue_quotes(found)
+        return found
+
+    def _token_at(self, pos: int) -> int:
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span.start if span is not None else 0
+
+    def _labels(self) -> Iterator[RawAttribution]:
+        """Typographic attributions: '“…” ― Name' and transcript labels 'NAME: words'."""
+        text = self.text
+        for region in self.quotes.regions:
+            m = _DASH_NAME.match(text, region.end)
+            if m:
+                dash = Span(m.start("dash"), m.end("dash"))
+                name = Span(m.start("name"), m.end("name"))
+                yield RawAttribution(
+                    rule="dash",
+                    cue=[dash],
+                    content=[region],
+                    cue_token=self._token_at(dash.start),
+                    source_head=self._token_at(name.end - 1),
+                    source_span=name,
+                    cue_lemma="―",
+                )
+        for m in _LABEL.finditer(text):
+            name = m.group("name")
+            if name.upper() in _LABEL_STOP or name.split()[0].upper() in _LABEL_STOP:
+                continue
+            colon = m.end("name")
+            rest_end = text.find("\n", colon)
+            rest_end = len(text) if rest_end < 0 else rest_end
+            content = trim(text, Span(colon + 1, rest_end))
+            if content is None:
+                continue
+            yield RawAttribution(
+                rule="label",
+                cue=[Span(colon, colon + 1)],
+                content=[content],
+                cue_token=self._token_at(colon),
+                source_head=self._token_at(m.end("name") - 1),
+                source_span=Span(m.start("name"), m.end("name")),
+                cue_lemma=":",
+            )
+
+    def _drop_embedded(self, found: list[RawAttribution]) -> list[RawAttribution]:
+        """Drop cues that are part of someone's words: 'I think', 'you know' inside a quotation,
+        and 'she said she thinks ...' (a pronoun's cue inside another attribution's content)."""
+        keep = []
+        for att in found:
+            head = self.doc[att.source_head] if att.source_head is not None else None
+            pron = head is not None and head.lower_ in _PRONOUN_SOURCES
+            first_second = head is not None and head.lower_ in ("i", "we", "you")
+            cue = att.cue[0].start
+            in_quote = self.quotes.region_at(cue) is not None
+            if first_second and in_quote:
+                continue
+            if pron and any(
+                other is not att and any(c.start <= cue < c.end for c in other.content) for other in found
+            ):
+                continue
+            keep.append(att)
+        return keep
+
+    def _rules_for(self, tok: Token) -> Iterator[RawAttribution]:
+        lemma = tok.lemma_.lower()
+        if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+            yield from self._according_to(tok)
+        elif tok.pos_ in ("VERB", "AUX") and self.lex.is_cue(lemma, tok.pos_):
+            yield from self._verb(tok, lemma)
+        elif tok.lower_ in self.lex.agentless_adverbs and tok.dep_ == "advmod":
+            yield from self._adverb(tok)
+        elif tok.text == ":" and tok.head.pos_ in ("VERB", "AUX"):
+            yield from self._colon(tok)
+
+    # -- verb cues ---------------------------------------------------------
+
+    def _verb(self, verb: Token, lemma: str) -> Iterator[RawAttribution]:
+        if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and lemma not in ("cite", "quote"):
+            return  # "the reported deal", "a plan announced last week"
+        subject = _subject(verb)
+        if subject is not None and subject.i > verb.i and subject.head.i == verb.i:
+            subj_toks = source_tokens(subject)
+        else:
+            subj_toks = source_tokens(subject) if subject is not None else []
+        subj_span = char_span(subj_toks)
+        subj_ids = {t.i for t in subj_toks}
+        subj_end = max(subj_ids) if subj_ids and max(subj_ids) < verb.i else None
+
+        if lemma in ("cite", "quote"):
+            att = self._cite(verb, subject, subj_span)
+            if att is not None:
+                yield att
+                return
+
+        relays = self._relay_objects(verb, lemma)
+        relay_ids = {t.i for r in relays for t in r.subtree}
+        exclude = subj_ids | relay_ids | {verb.i}
+        cue = _cue_span(self.doc, verb, subj_end)
+        exclude |= {t.i for t in self.doc if any(s.start <= t.idx < s.end for s in cue)}
+
+        base = {
+            "cue": cue,
+            "cue_token": verb.i,
+            "source_head": subject.i if subject is not None else None,
+            "source_span": subj_span,
+            "relay_heads": [r.i for r in relays],
+            "relay_spans": [s for r in relays if (s := char_span(source_tokens(r))) is not None],
+            "cue_lemma": lemma,
+        }
+
+        # "X told Y: “...”" — the quote after the colon, however many paragraphs it runs.
+        colon = self._colon_after(verb)
+        if colon is not None:
+            region = self.quotes.region_starting_near(colon.idx + 1, self.text)
+            if region is not None:
+                yield RawAttribution(rule="verb.colon", content=[region], **base)  # type: ignore[arg-type]
+                return
+
+        clause = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i not in subj_ids]
+        if clause:
+            toks = [t for c in clause for t in c.subtree]
+            content = content_spans(self.doc, toks, exclude)
+            content = self._extend_quote(content)
+            yield RawAttribution(rule="verb.ccomp", content=content, **base)  # type: ignore[arg-type]
+            return
+
+        if verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and any(c.lower_ == "as" for c in verb.children)):
+            head = verb.head
+            toks = [t for t in head.subtree if t.i not in {x.i for x in verb.subtree}]
+            content = content_spans(self.doc, toks, exclude)
+            rule = "verb.as" if verb.dep_ == "advcl" else "verb.parataxis"
+            yield RawAttribution(rule=rule, content=self._extend_quote(content), **base)  # type: ignore[arg-type]
+            return
+
+        if verb.dep_ == "ccomp" and verb.head.i != verb.i and verb.i > verb.head.i and subject is not None:
+            # "C1, she says" parsed with the content as head: rare; handled by parataxis above.
+            pass
+
+        if not self._plausible_source(subject, verb):
+            return
+        if lemma in XCOMP_LEMMAS or lemma not in self.lex.cue_lemmas:
+            xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
+            if xcomp:
+                toks = [t for t in xcomp[0].subtree]
+                content = content_spans(self.doc, toks, exclude)
+                yield RawAttribution(rule="verb.xcomp", content=content, **base)  # type: ignore[arg-type]
+                return
+
+        particles = self.lex.particles.get(lemma, frozenset())
+        learned_only = lemma not in self.lex.cue_lemmas
+        for child in verb.rights:
+            if child.dep_ == "prep" and (child.lower_ in particles or (learned_only and child.lower_ in _STANCE_PREPS)):
+                pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                if pobj:
+                    toks = [t for t in pobj[0].subtree]
+                    cue = _cue_span(self.doc, verb, subj_end, extra=[child])
+                    content = content_spans(self.doc, toks, exclude)
+                    base["cue"] = cue
+                    yield RawAttribution(rule="verb.object", content=content, **base)  # type: ignore[arg-type]
+                    return
+
+        if lemma == "call":
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            oprd = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
+            if obj is not None and oprd is not None and oprd.i > obj.i:
+                toks = [*obj.subtree, *oprd.subtree]
+                content = content_spans(self.doc, toks, exclude)
+                if content:
+                    content = [Span(content[0].start, content[-1].end)]
+                yield RawAttribution(rule="verb.object", content=self._extend_quote(content), **base)  # type: ignore[arg-type]
+                return
+
+        if (lemma in self.lex.object_content or learned_only) and lemma not in self.lex.needs_clause:
+            obj = [c for c in verb.children if c.dep_ == "dobj"]
+            if obj and not self._is_pronoun(obj[0]):
+                toks = [t for t in obj[0].subtree]
+                content = content_spans(self.doc, toks, exclude)
+                yield RawAttribution(rule="verb.object", content=content, **base)  # type: ignore[arg-type]
+                return
+
+        # a speech verb next to a quotation the parse did not attach:
+        # 'he said, “...”' or '“...?” she said.'
+        if lemma in self.lex.speech and lemma not in self.lex.needs_clause:
+            after = self._quote_after(verb.idx + len(verb.text))
+            if after is not None:
+                yield RawAttribution(rule="verb.quote", content=[after], **base)  # type: ignore[arg-type]
+                return
+            left = min([verb.idx, *(s.start for s in cue), *([subj_span.start] if subj_span else [])])
+            before = self._quote_before(left)
+            if before is not None:
+                yield RawAttribution(rule="verb.quote", content=[before], **base)  # type: ignore[arg-type]
+
+    def _cite(self, verb: Token, subject: Token | None, subj_span: Span | None) -> RawAttribution | None:
+        """'X cites Y as claiming C': X relays Y; the cue is both verbs."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        as_prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+        if obj is None or as_prep is None:
+            return None
+        inner = next((c for c in as_prep.children if c.dep_ in ("pcomp", "pobj")), None)
+        if inner is None:
+            return None
+        clause = [c for c in inner.children if c.dep_ in ("ccomp", "xcomp", "dobj")]
+        if not clause:
+            return None
+        obj_toks = source_tokens(obj)
+        exclude = {t.i for t in obj_toks} | {verb.i, as_prep.i, inner.i}
+        content = content_spans(self.doc, [t for c in clause for t in c.subtree], exclude)
+        cue = sorted(s for s in (char_span([verb]), char_span([as_prep, inner])) if s is not None)
+        return RawAttribution(
+            rule="verb.cite",
+            cue=cue,
+            content=self._extend_quote(content),
+            cue_token=verb.i,
+            source_head=obj.i,
+            source_span=char_span(obj_toks),
+            relay_heads=[subject.i] if subject is not None else [],
+            relay_spans=[subj_span] if subj_span is not None else [],
+            cue_lemma=inner.lemma_.lower(),
+            consumed=[inner.i],
+        )
+
+    def _relay_objects(self, verb: Token, lemma: str) -> list[Token]:
+        """'told CNN', 'in an interview with the Independent', 'citing X' (outer relay)."""
+        out: list[Token] = []
+        if lemma == "tell":
+            for child in verb.children:
+                if child.dep_ in ("dobj", "dative") and self._is_outlet_like(child):
+                    out.append(child)
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "to"):
+                for pobj in child.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if pobj.lemma_.lower() == "interview":
+                        for p2 in pobj.children:
+                            if p2.dep_ == "prep" and p2.lower_ == "with":
+                                out += [c for c in p2.children if c.dep_ == "pobj" and self._is_outlet_like(c)]
+                    elif child.lower_ == "to" and lemma in ("speak", "talk") and self._is_outlet_like(pobj):
+                        out.append(pobj)
+        return out
+
+    def _is_outlet_like(self, tok: Token) -> bool:
+        text = self.text[tok.left_edge.idx : tok.right_edge.idx + len(tok.right_edge.text)]
+        if self.lex.outlets.find_in(text):
+            return True
+        return tok.lemma_.lower() in self.lex.outlet_heads and any(
+            t.pos_ == "PROPN" for t in tok.subtree
+        )
+
+    def _plausible_source(self, subject: Token | None, verb: Token) -> bool:
+        """Could this subject speak, write or hold a view? (for the looser object and xcomp
+        rules). Agentless passives ('have been blamed for') pass with no subject."""
+        if subject is None:
+            return _is_passive_cue(verb)
+        if subject.lower_ in _NON_AGENTS:
+            return False
+        return subject.pos_ in ("NOUN", "PROPN", "PRON") or subject.ent_type_ != ""
+
+    def _is_pronoun(self, tok: Token) -> bool:
+        return tok.pos_ == "PRON" and tok.lower_ not in ("this", "that")
+
+    def _quote_after(self, pos: int) -> Span | None:
+        """A quotation opening right after ``pos`` (blanks, a comma or a colon between)."""
+        k = pos
+        while k < len(self.text) and k - pos <= 3 and self.text[k] in " ,:\t":
+            k += 1
+        region = self.quotes.region_at(k)
+        return region if region is not None and region.start == k else None
+
+    def _quote_before(self, pos: int) -> Span | None:
+        """A quotation closing right before ``pos`` ('“…?” she said')."""
+        k = pos
+        while k > 0 and pos - k <= 3 and self.text[k - 1] in " ,\t":
+            k -= 1
+        region = self.quotes.region_at(k - 1) if k > 0 else None
+        if region is not None and region.end == k:
+            return region
+        return None
+
+    def _colon_after(self, verb: Token) -> Token | None:
+        """A colon closing the verb's clause, right before a quotation."""
+        for k in range(verb.i + 1, min(len(self.doc), verb.i + 14)):
+            t = self.doc[k]
+            if t.text == ":":
+                return t
+            if t.is_sent_start or t.text in ".?!" or self.quotes.region_at(t.idx) is not None:
+                return None
+        return None
+
+    def _extend_quote(self, content: list[Span]) -> list[Span]:
+        """Snap content to the quotation marks around it: take in an opening mark just before
+        and a closing mark just after ('“It is,” he said'), grow content that ends inside a
+        quotation to its end, and cut a quotation followed by the article's own words after a
+        comma ('“…,” an area that …')."""
+        if not content:
+            return content
+        first = content[0]
+        lead = self.text[first.start : first.start + 6]
+        offset = 5 if lead.lower().startswith("that ") else 0
+        region = self.quotes.region_at(first.start + offset)
+        if region is not None and region.start >= first.start and region.end < first.end:
+            tail = self.text[region.end : first.end]
+            before = self.text[region.end - 2 : region.end]
+            if tail.lstrip().startswith(",") or "," in before:
+                content = [Span(first.start, region.end), *content[1:]]
+        return [self._snap(span) for span in content]
+
+    def _snap(self, span: Span) -> Span:
+        start, end = span.start, span.end
+        region = self.quotes.region_at(start)
+        if region is None and start > 0:
+            region = self.quotes.region_at(start - 1)
+        if region is not None and region.start < start and not self.text[region.start + 1 : start].strip(
+            "“\"'«„ "
+        ):
+            start = region.start
+        region = self.quotes.region_at(end - 1)
+        if region is not None and region.start <= start + 3 and region.end > end:
+            between = self.text[end : region.end - 1]
+            if region.end - end <= SNAP_GAP or not between.strip(" ,.;:!?”\"'»"):
+                end = region.end
+            elif region.start >= start:
+                end = region.end
+        return Span(start, end)
+
+    def continue_quotes(self, found: list[RawAttribution]) -> None:
+        """'“A,” he said. “B.”': the quotation right after the cue's sentence, in the same
+        paragraph and with no cue of its own, continues the content."""
+        cue_starts = sorted(a.cue[0].start for a in found)
+        for att in found:
+            if not att.rule.startswith("verb") or not att.content:
+                continue
+            sent = self.doc[att.cue_token].sent
+            if sent.end >= len(self.doc) or "\n" in sent[-1].whitespace_ or "\n" in sent[-1].text:
+                continue
+            nxt = self.doc[sent.end].sent
+            region = self.quotes.region_at(nxt.start_char)
+            if region is None or region.start != nxt.start_char:
+                continue
+            if abs(region.end - nxt.end_char) > SNAP_GAP or region.end <= att.content[-1].end:
+                continue
+            if any(nxt.start_char <= c < nxt.end_char for c in cue_starts):
+                continue
+            att.content = [*att.content, region]
+
+    # -- other cues ----------------------------------------------------------
+
+    def _according_to(self, tok: Token) -> Iterator[RawAttribution]:
+        to = next(c for c in tok.children if c.lower_ == "to")
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return
+        head = tok.head if tok.head.i != tok.i else tok
+        phrase = {t.i for t in tok.subtree}
+        if head.i == tok.i:
+            sent = tok.sent
+            toks = [t for t in sent if t.i not in phrase]
+        else:
+            toks = [t for t in head.subtree if t.i not in phrase]
+        src_toks = source_tokens(pobj)
+        relays: list[Token] = []
+        source = pobj
+        # 'according to a Politico report citing two aides'
+        for child in pobj.children:
+            if child.dep_ == "acl" and child.lemma_.lower() in ("cite", "quote"):
+                obj = next((c for c in child.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    relays, source = [pobj], obj
+                    src_toks = source_tokens(obj)
+        cue = [s for s in (char_span([tok, to]),) if s is not None]
+        yield RawAttribution(
+            rule="according_to",
+            cue=cue,
+            content=self._extend_quote(content_spans(self.doc, toks, phrase)),
+            cue_token=tok.i,
+            source_head=source.i,
+            source_span=char_span(src_toks),
+            relay_heads=[r.i for r in relays],
+            relay_spans=[s for r in relays if (s := char_span(source_tokens(r))) is not None],
+            cue_lemma="according to",
+        )
+
+    def _adverb(self, adv: Token) -> Iterator[RawAttribution]:
+        """'there are reportedly ...': an attribution with no source in its sentence."""
+        head = adv.head
+        if head.lemma_.lower() in self.lex.cue_lemmas:
+            return
+        drop = {adv.i}
+        for child in head.lefts:
+            if child.dep_ in ("prep", "advcl", "npadvmod", "advmod", "punct", "cc"):
+                drop.update(t.i for t in child.subtree)
+        content = content_spans(self.doc, list(head.subtree), drop)
+        cue = [s for s in (char_span([adv]),) if s is not None]
+        yield RawAttribution(
+            rule="adverb", cue=cue, content=self._extend_quote(content), cue_token=adv.i, cue_lemma=adv.lower_
+        )
+
+    def _colon(self, colon: Token) -> Iterator[RawAttribution]:
+        """'This report, too, comes with shady sourcing: “...”' (source-like subject, then a quote)."""
+        head = colon.head
+        if head.lemma_.lower() in self.lex.cue_lemmas:
+            return
+        region = self.quotes.region_starting_near(colon.idx + 1, self.text)
+        if region is None:
+            return
+        subject = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
+        if subject is None:
+            return
+        lemma = subject.lemma_.lower()
+        if not (
+            lemma in self.lex.document_heads
+            or lemma in self.lex.outlet_heads
+            or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or subject.lower_ in ("he", "she", "they")
+        ):
+            return
+        src = source_tokens(subject)
+        yield RawAttribution(
+            rule="colon",
+            cue=[Span(colon.idx, colon.idx + 1)],
+            content=[region],
+            cue_token=colon.i,
+            source_head=subject.i,
+            source_span=char_span(src),
+            cue_lemma=":",
+        )

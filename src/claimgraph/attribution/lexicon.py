@@ -1,0 +1,158 @@
+"""The attribution lexicons, read from data files (``claimgraph/data``).
+
+``load_lexicons`` is called once by the pipeline; the result is immutable and
+passed to every call of ``attribute``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+# Volition and intention verbs whose infinitive complement is the content
+# ("wants to", "plans to", "refused to"), as PolNeAR annotates them.
+XCOMP_LEMMAS = frozenset(
+    "want plan refuse promise pledge vow hope expect decide seek intend agree threaten "
+    "offer aim wish prefer try".split()
+)
+
+
+# Learned cue statistics (PolNeAR train, scripts/train_cue_lexicon.py), tuned on dev:
+# a hand-listed lemma is dropped when it heads a cue less often than HAND_MIN_P of the
+# times it occurs; an unlisted lemma is a cue when it does at least LEARNED_MIN_P of the
+# time and has done so LEARNED_MIN_CUES times.
+HAND_MIN_P = 0.1
+LEARNED_MIN_P = 0.4
+LEARNED_MIN_CUES = 5
+
+
+def _norm(name: str) -> str:
+    """Key for outlet matching: case kept, curly apostrophes folded, leading 'The' dropped."""
+    name = name.replace("’", "'").strip()
+    name = re.sub(r"\s+", " ", name)
+    return re.sub(r"^(?:The|the)\s+", "", name)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletIndex:
+    """Outlet names and aliases mapped to a canonical outlet name."""
+
+    by_alias: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> str | None:
+        return self.by_alias.get(_norm(name))
+
+    def find_in(self, text: str) -> str | None:
+        """Canonical outlet named anywhere inside ``text`` (longest alias first)."""
+        key = _norm(text)
+        if key in self.by_alias:
+            return self.by_alias[key]
+        best: tuple[int, str] | None = None
+        for alias, canonical in self.by_alias.items():
+            if len(alias) < 3 or alias not in key:
+                continue
+            if not re.search(rf"(?<![\w]){re.escape(alias)}(?![\w])", key):
+                continue
+            if best is None or len(alias) > best[0]:
+                best = (len(alias), canonical)
+        return best[1] if best else None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicons:
+    """Everything the rule-based attribution stage looks words up in."""
+
+    speech: frozenset[str]
+    cognition: frozenset[str]
+    needs_clause: frozenset[str]
+    object_content: frozenset[str]
+    particles: dict[str, frozenset[str]]
+    hedging_verbs: frozenset[str]
+    hedge_words: frozenset[str]
+    hedge_phrases: tuple[str, ...]
+    agentless_adverbs: frozenset[str]
+    anonymous_heads: frozenset[str]
+    anonymity_phrases: tuple[str, ...]
+    anonymous_markers: frozenset[str]
+    resolving_heads: frozenset[str]
+    government_heads: frozenset[str]
+    government_names: frozenset[str]
+    document_heads: frozenset[str]
+    outlet_heads: frozenset[str]
+    outlet_name_words: frozenset[str]
+    person_titles: frozenset[str]
+    outlets: OutletIndex
+    # learned by scripts/train_cue_lexicon.py: "lemma/POS" -> (times a cue head, times seen)
+    learned: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def cue_lemmas(self) -> frozenset[str]:
+        return self.speech | self.cognition
+
+    def cue_probability(self, lemma: str, pos: str) -> float | None:
+        """How often this lemma heads a cue in the training data (None: too rare to say)."""
+        counts = self.learned.get(f"{lemma}/{pos}")
+        if counts is None:
+            return None
+        return counts[0] / counts[1] if counts[1] else None
+
+    def is_cue(self, lemma: str, pos: str) -> bool:
+        """Hand lexicon, unless training data shows the word is rarely a cue; or learned."""
+        p = self.cue_probability(lemma, pos)
+        counts = self.learned.get(f"{lemma}/{pos}", (0, 0))
+        if lemma in self.cue_lemmas:
+            return p is None or p >= HAND_MIN_P
+        return p is not None and p >= LEARNED_MIN_P and counts[0] >= LEARNED_MIN_CUES
+
+
+def _read_json(path: Path | None, name: str) -> dict[str, Any]:
+    if path is not None:
+        data: dict[str, Any] = json.loads((path / name).read_text(encoding="utf-8"))
+        return data
+    ref = resources.files("claimgraph").joinpath("data", name)
+    loaded: dict[str, Any] = json.loads(ref.read_text(encoding="utf-8"))
+    return loaded
+
+
+def load_lexicons(data_dir: Path | None = None) -> Lexicons:
+    """Read ``attribution.json`` and ``outlets.json`` (from ``data_dir`` or the package)."""
+    raw = _read_json(data_dir, "attribution.json")
+    outlets_raw = _read_json(data_dir, "outlets.json")
+    learned_raw = _read_json(data_dir, "cue_lexicon.json")
+    learned = {k: (int(v["cue"]), int(v["seen"])) for k, v in learned_raw.get("lemmas", {}).items()}
+
+    def fs(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in raw.get(key, []))
+
+    by_alias: dict[str, str] = {}
+    for row in outlets_raw.get("outlets", []):
+        canonical = _norm(row["name"])
+        for alias in [row["name"], *row.get("aliases", [])]:
+            by_alias.setdefault(_norm(alias), canonical)
+    return Lexicons(
+        speech=fs("speech_verbs"),
+        cognition=fs("cognition_verbs"),
+        needs_clause=fs("verbs_needing_clause"),
+        object_content=fs("verbs_with_object_content"),
+        particles={k: frozenset(v) for k, v in raw.get("verb_particles", {}).items()},
+        hedging_verbs=fs("hedging_verbs"),
+        hedge_words=fs("hedge_words"),
+        hedge_phrases=tuple(p.lower() for p in raw.get("hedge_phrases", [])),
+        agentless_adverbs=fs("agentless_adverbs"),
+        anonymous_heads=fs("anonymous_heads"),
+        anonymity_phrases=tuple(p.lower() for p in raw.get("anonymity_phrases", [])),
+        anonymous_markers=fs("anonymous_markers"),
+        resolving_heads=fs("resolving_heads"),
+        government_heads=fs("government_heads"),
+        government_names=frozenset(_norm(n) for n in raw.get("government_names", [])),
+        document_heads=fs("document_heads"),
+        outlet_heads=fs("outlet_heads"),
+        outlet_name_words=frozenset(raw.get("outlet_name_words", [])),
+        person_titles=fs("person_titles"),
+        outlets=OutletIndex(by_alias=by_alias),
+        learned=learned,
+    )

