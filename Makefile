@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 OUT    := out
 
-.PHONY: demo test lint typecheck unit gate eval bench install dev clean
+.PHONY: demo test lint typecheck unit gate eval bench install dev clean train-cues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ dev: $(VENV)/.dev
 
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
-	$(BIN)/claimgraph analyze examples --db $(OUT)/demo.db --html $(OUT)/demo.html
+	$(BIN)/claimgraph analyze examples/articles --db $(OUT)/demo.db --html $(OUT)/demo.html
 	$(BIN)/claimgraph report --db $(OUT)/demo.db --format json -o $(OUT)/demo.json
 	@echo "JSON report: $(OUT)/demo.json   HTML report: $(OUT)/demo.html"
 
@@ -49,6 +49,9 @@ eval: dev
 
 bench: dev
 	$(BIN)/python bench/bench.py --n 500 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
+
+train-cues: dev
+	$(BIN)/python scripts/train_cue_lexicon.py $(SHARED)/eval/polnear/train -o src/claimgraph/data/cue_lexicon.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -27,7 +27,9 @@ MIN_CUES = 2
 POS_KEPT = ("VERB", "AUX", "NOUN", "ADP", "ADJ")
 
 
-def count_cues(split_dir: Path, model: str = DEFAULT_MODEL, limit: int | None = None) -> dict[str, dict[str, int]]:
+def count_cues(
+    split_dir: Path, model: str = DEFAULT_MODEL, limit: int | None = None
+) -> dict[str, dict[str, int]]:
     """Per 'lemma/POS': how often seen, how often the head of a gold cue."""
     corpus = load_polnear(split_dir, limit=limit)
     nlp = load_nlp(model)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -249,7 +248,8 @@ def test_missing_rule_file_raises_input_error(tmp_path: Path) -> None:
         load_noise_rules(tmp_path / "absent.json")
 
 
-def test_clean_is_fast_on_long_text(rules: NoiseRules) -> None:
+def test_clean_long_text_of_distinct_lines_loses_nothing(rules: NoiseRules) -> None:
+    """A long article of distinct short lines keeps them all (its speed is measured in make bench)."""
     paragraph = (
         "The council met again on {n} and heard from residents about the ferry terminal plans, "
         "which several speakers said would bring lorries through the old town.\n\n"
@@ -257,6 +257,6 @@ def test_clean_is_fast_on_long_text(rules: NoiseRules) -> None:
     )
     text = "Harbour meeting\n\n" + "".join(paragraph.format(n=n) for n in range(4000))
     assert len(text) > 800_000
-    started = time.perf_counter()
-    clean(document_for(text), rules)
-    assert time.perf_counter() - started < 3.0
+    document = clean(document_for(text), rules)
+    assert document.text == text
+    assert document.removed == []

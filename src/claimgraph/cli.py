@@ -1,10 +1,10 @@
 """The command line: each command parses options, calls one library function, formats.
 
-    claimgraph analyze PATH... [--db URL] [--format table|json|jsonl] [-o FILE] [--html FILE]
-    claimgraph report [--db URL] [--format ...]          what the store holds
-    claimgraph explain CLAIM_ID [--db URL]               why a claim was attributed so
-    claimgraph eval seeds GOLD | polnear DIR | gate      accuracy figures and the CI gate
-    claimgraph settings                                  the settings table
+claimgraph analyze PATH... [--db URL] [--format table|json|jsonl] [-o FILE] [--html FILE]
+claimgraph report [--db URL] [--format ...]          what the store holds
+claimgraph explain CLAIM_ID [--db URL]               why a claim was attributed so
+claimgraph eval seeds GOLD | polnear DIR | gate      accuracy figures and the CI gate
+claimgraph settings                                  the settings table
 """
 
 from __future__ import annotations
@@ -55,7 +55,18 @@ def _db_option(f: Any) -> Any:
 def _open_out(path: str | None) -> TextIO:
     if path is None or path == "-":
         return sys.stdout
-    return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    try:
+        return open(path, "w", encoding="utf-8")  # closed by the caller
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror or str(exc)) from exc
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write ``text`` to ``path``; a path that cannot be written is a usage error, not a crash."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror or str(exc)) from exc
 
 
 def _write_analysis(analysis: Any, fmt: str, out: TextIO, color: bool) -> None:
@@ -142,7 +153,9 @@ def analyze(
     store = None if no_store else open_store(db)
     bar = None if quiet else _Bar()
     try:
-        result = analyze_inputs(list(paths), pipeline, store, stdin=sys.stdin, reanalyze=reanalyze, progress=bar)
+        result = analyze_inputs(
+            list(paths), pipeline, store, stdin=sys.stdin, reanalyze=reanalyze, progress=bar
+        )
     finally:
         if bar is not None:
             bar.stop()
@@ -157,13 +170,20 @@ def analyze(
     if html_path:
         from claimgraph.html_report import render_html
 
-        Path(html_path).write_text(render_html(result.analysis), encoding="utf-8")
+        _write_file(html_path, render_html(result.analysis))
         click.echo(f"HTML report written to {html_path}", err=True)
     if failures_path:
-        with open(failures_path, "w", encoding="utf-8") as fh:
-            for s in result.skipped:
-                fh.write(json.dumps({"path": s.path, "line": s.line, "problem": s.problem}) + "\n")
-    summary = f"{len(result.analysis.documents)} documents ({result.analyzed} analyzed, {result.reused} already stored)"
+        _write_file(
+            failures_path,
+            "".join(
+                json.dumps({"path": s.path, "line": s.line, "problem": s.problem}, ensure_ascii=False) + "\n"
+                for s in result.skipped
+            ),
+        )
+    summary = (
+        f"{len(result.analysis.documents)} documents "
+        f"({result.analyzed} analyzed, {result.reused} already stored)"
+    )
     if result.skipped:
         click.echo(format_skipped(result.skipped), err=True)
     click.echo(summary + (f", {len(result.skipped)} skipped" if result.skipped else ""), err=True)
@@ -199,6 +219,8 @@ def explain(claim_id: str, db: str | None) -> None:
 
     document_id = claim_id.split("/")[0]
     with open_store(db) as store:
+        if document_id not in store.document_ids():
+            raise ClaimgraphError(f"no claim {claim_id!r} in the store (no document {document_id!r})")
         analysis = store.load([document_id])
     click.echo(explain_claim(analysis, claim_id))
 
@@ -236,23 +258,25 @@ def eval_polnear(directory: Path, limit: int | None) -> None:
 
 @eval_group.command("gate")
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--floors", type=click.Path(dir_okay=False, path_type=Path), default=Path("eval/floors.json"))
-def eval_gate(shared: Path | None, floors: Path) -> None:
+@click.option(
+    "--floors",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Floors file (default: eval/floors.json of this checkout).",
+)
+def eval_gate(shared: Path | None, floors: Path | None) -> None:
     """Run every evaluation and fail when a figure falls below its pinned floor."""
-    from claimgraph.evaluate.gate import run_gate
+    from claimgraph.evaluate.gate import default_floors_path, format_gate, load_floors, run_gate
 
     shared = shared or Path(setting("shared") or Path.cwd().parent / "shared")
     if not shared.is_dir():
         click.echo(f"claimgraph: no shared evaluation data at {shared}; gate skipped", err=True)
         return
+    floors = floors or default_floors_path()
     figures, failures = run_gate(shared, _analyzer(), floors_path=floors)
-    for name in sorted(figures):
-        click.echo(f"{name:40s} {figures[name]:.4f}")
+    click.echo(format_gate(figures, failures, load_floors(floors)))
     if failures:
-        for f in failures:
-            click.echo(f"BELOW FLOOR: {f}", err=True)
         sys.exit(1)
-    click.echo("gate: all figures at or above their floors")
 
 
 @cli.command("settings")

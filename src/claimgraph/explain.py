@@ -18,11 +18,14 @@ def explain_claim(analysis: Analysis, claim_id: str) -> str:
             lines = [
                 f"claim {claim.id} in {da.document.path or da.document.id}",
                 "  content: " + " … ".join(text[s.start : s.end] for s in claim.content),
-                "  cue:     " + " … ".join(f"{text[s.start : s.end]!r} [{s.start}:{s.end}]" for s in claim.cue),
-                "  source:  " + (", ".join(f"{text[s.start : s.end]!r}" for s in claim.source_mentions) or "(none)"),
+                "  cue:     "
+                + " … ".join(f"{text[s.start : s.end]!r} [{s.start}:{s.end}]" for s in claim.cue),
+                "  source:  "
+                + (", ".join(f"{text[s.start : s.end]!r}" for s in claim.source_mentions) or "(none)"),
                 "  chain:   " + (" → ".join(names.get(c, c) for c in claim.chain) or "(unattributed)"),
                 f"  mode:    {claim.mode} (share of content in quotation marks: {why.get('quoted_share', '?')})",
-                f"  hedged:  {claim.hedged}" + (f" by {why['hedged_by']}" if claim.hedged and "hedged_by" in why else ""),
+                f"  hedged:  {claim.hedged}"
+                + (f" by {why['hedged_by']}" if claim.hedged and "hedged_by" in why else ""),
                 f"  rule:    {why.get('rule', '?')} ({why.get('by', '?')}), cue lemma {why.get('cue', '?')!r}",
             ]
             if "source_resolution" in why:

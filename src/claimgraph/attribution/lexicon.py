@@ -16,8 +16,26 @@ from typing import Any
 # Volition and intention verbs whose infinitive complement is the content
 # ("wants to", "plans to", "refused to"), as PolNeAR annotates them.
 XCOMP_LEMMAS = frozenset(
-    "want plan refuse promise pledge vow hope expect decide seek intend agree threaten "
-    "offer aim wish prefer try".split()
+    [
+        "want",
+        "plan",
+        "refuse",
+        "promise",
+        "pledge",
+        "vow",
+        "hope",
+        "expect",
+        "decide",
+        "seek",
+        "intend",
+        "agree",
+        "threaten",
+        "offer",
+        "aim",
+        "wish",
+        "prefer",
+        "try",
+    ]
 )
 
 
