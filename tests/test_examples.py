@@ -204,12 +204,7 @@ def test_examples_share_no_text_with_the_seed_articles() -> None:
 # --- end to end (loads spaCy) -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def examples_analysis() -> Analysis:
-    from claimgraph.pipeline import Pipeline
-
-    documents = [i for i in iter_inputs([str(ARTICLES)]) if isinstance(i, Document)]
-    return Analysis(documents=list(Pipeline.load().analyze_many(documents)))
+# ``examples_analysis`` (every example, analyzed once per session) is in conftest.py.
 
 
 @pytest.mark.slow

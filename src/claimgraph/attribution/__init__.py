@@ -49,14 +49,9 @@ def attribute(document: Document, parsed: Doc, lexicons: Lexicons) -> tuple[list
     raws = _carve(document.text, [r for r in raws if r.content])
     raws.sort(key=lambda r: r.cue[0].start)
     resolver = Resolver(parsed, document.id, lexicons)
-    claims: list[Claim] = []
-    speakers: list[tuple[list[Span], Entity]] = []
-    for n, raw in enumerate(raws, start=1):
-        speaker = _quoted_first_person(parsed, quotes, raw, speakers)
-        claim, origin = _claim(document, parsed, lexicons, quotes, resolver, raw, n, speaker)
-        claims.append(claim)
-        if origin is not None:
-            speakers.append((raw.content, origin))
+    claims = [
+        _claim(document, parsed, lexicons, quotes, resolver, raw, n) for n, raw in enumerate(raws, start=1)
+    ]
     _nest(claims, quotes)
     used = {sid for c in claims for sid in c.chain}
     sources = [e.to_source(document.id) for e in resolver.entities if e.id in used]
@@ -134,24 +129,6 @@ def _clip(document: Document, spans: list[Span]) -> list[Span]:
     return out
 
 
-_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
-
-
-def _quoted_first_person(
-    parsed: Doc, quotes: Quotes, raw: RawAttribution, speakers: list[tuple[list[Span], Entity]]
-) -> Entity | None:
-    """'We know that ...' inside someone's quotation: 'we' is that speaker."""
-    if raw.source_head is None or parsed[raw.source_head].lower_ not in _FIRST_PERSON:
-        return None
-    region = quotes.region_at(parsed[raw.source_head].idx)
-    if region is None:
-        return None
-    for content, entity in reversed(speakers):
-        if any(s.start <= region.start < s.end or region.start <= s.start < region.end for s in content):
-            return entity
-    return None
-
-
 def _mention(parsed: Doc, lex: Lexicons, quotes: Quotes, head: int, span: Span | None) -> Mention:
     tok = parsed[head]
     if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl":
@@ -173,8 +150,7 @@ def _claim(
     resolver: Resolver,
     raw: RawAttribution,
     n: int,
-    speaker: Entity | None = None,
-) -> tuple[Claim, Entity | None]:
+) -> Claim:
     text = document.text
     why: dict[str, Any] = {"rule": raw.rule, "cue": raw.cue_lemma, "by": NAME}
     relays: list[Entity] = []
@@ -184,12 +160,7 @@ def _claim(
         why.setdefault("relay_resolution", []).append(how)
     origin: Entity | None = None
     mention_spans: list[Span] = []
-    if speaker is not None and raw.source_span is not None:
-        origin = speaker
-        origin.mentions.append(raw.source_span)
-        why["source_resolution"] = "first person inside the speaker's quotation"
-        mention_spans = [raw.source_span]
-    elif raw.source_head is not None:
+    if raw.source_head is not None:
         m = _mention(parsed, lex, quotes, raw.source_head, raw.source_span)
         origin, how = resolver.resolve(m)
         why["source_resolution"] = how
@@ -229,7 +200,7 @@ def _claim(
         why["hedged_by"] = [text[h.start : h.end] for h in hedges] or (
             ["cue: " + raw.cue_lemma] if raw.cue_lemma in lex.hedging_verbs else ["source description"]
         )
-    claim = Claim(
+    return Claim(
         id=f"{document.id}/c{n}",
         document=document.id,
         content=sorted(raw.content),
@@ -242,7 +213,6 @@ def _claim(
         hedges=hedges,
         explanation=why,
     )
-    return claim, origin
 
 
 def _nest(claims: list[Claim], quotes: Quotes) -> None:

@@ -231,6 +231,9 @@ class Resolver:
             e_canon = self.lex.outlets.canonical(e.name)
             if en == target or (canon and e_canon == canon):
                 return e
+            if m.kind == "outlet" and e.kind == "outlet" and en.endswith(" " + target):
+                return e  # 'the Post' after 'The Washington Post'
+
             if m.kind == "person" and e.kind == "person" and _surname(e.name) == _surname(m.name):
                 return e
             if (m.kind in ("outlet", "organisation", "government", "unknown") and e.kind == m.kind) or (

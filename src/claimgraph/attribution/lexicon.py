@@ -48,6 +48,27 @@ LEARNED_MIN_P = 0.4
 LEARNED_MIN_CUES = 5
 
 
+# Lower-case words allowed inside a proper name ("Voice of America", "Globe and Mail").
+_NAME_GLUE = frozenset({"of", "and", "the", "de", "du", "la", "el", "&"})
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a whole name, not part of a longer one? 'Harbour Times' is not The
+    Times; 'South Korea's Chosun Ilbo' and 'the US-backed Radio Free Asia' are their outlets."""
+    if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
+        end < len(text) and (text[end].isalnum() or text[end] == "_")
+    ):
+        return False
+    before = text[:start].split()
+    if before:
+        prev = before[-1]
+        possessive = prev.endswith(("'s", "’s", "'", "’"))
+        if prev[:1].isupper() and "-" not in prev and not possessive and prev not in ("The",):
+            return False
+    after = text[end:].split()
+    return not (after and after[0][:1].isupper())
+
+
 def _norm(name: str) -> str:
     """Key for outlet matching: case kept, curly apostrophes folded, leading 'The' dropped."""
     name = name.replace("’", "'").strip()
@@ -73,7 +94,7 @@ class OutletIndex:
         for alias, canonical in self.by_alias.items():
             if len(alias) < 3 or alias not in key:
                 continue
-            if not re.search(rf"(?<![\w]){re.escape(alias)}(?![\w])", key):
+            if not any(_stands_alone(key, m.start(), m.end()) for m in re.finditer(re.escape(alias), key)):
                 continue
             if best is None or len(alias) > best[0]:
                 best = (len(alias), canonical)
@@ -110,6 +131,20 @@ class Lexicons:
     @property
     def cue_lemmas(self) -> frozenset[str]:
         return self.speech | self.cognition
+
+    def outlet_name(self, name: str) -> str | None:
+        """The outlet a proper name denotes: its lexicon entry, or the name itself when it is
+        built like an outlet's ('Northern Courier', 'Daily Ledger', 'Radio Kestrel')."""
+        listed = self.outlets.find_in(name)
+        if listed:
+            return listed
+        words = [w for w in re.split(r"\s+", name.strip()) if w]
+        words = words[1:] if words and words[0] in ("The", "the") else words
+        if not words or not all(w[:1].isupper() or w in _NAME_GLUE for w in words):
+            return None
+        if words[0] in self.outlet_name_words or words[-1] in self.outlet_name_words:
+            return " ".join(words)
+        return None
 
     def cue_probability(self, lemma: str, pos: str) -> float | None:
         """How often this lemma heads a cue in the training data (None: too rare to say)."""

@@ -106,7 +106,7 @@ def describe(doc: Doc, head_i: int, span: Span, lex: Lexicons, in_quote: bool = 
     poss = _possessor(head)
     if poss is not None:
         poss_text = _span_text(doc, list(poss.subtree))
-        poss_outlet = lex.outlets.find_in(re.sub(r"['’]s?$", "", poss_text).strip())
+        poss_outlet = lex.outlet_name(re.sub(r"['’]s?$", "", poss_text).strip())
         if poss_outlet and lemma in lex.anonymous_heads:
             m.possessor_outlet = poss_outlet
             outlet = None
@@ -131,7 +131,9 @@ def describe(doc: Doc, head_i: int, span: Span, lex: Lexicons, in_quote: bool = 
             m.descriptor = text
         return m
 
-    if outlet is not None and (name is None or lex.outlets.find_in(name) == outlet or head.pos_ == "PROPN"):
+    if outlet is None and name and lex.outlet_name(name):
+        outlet = lex.outlet_name(name)
+    if outlet is not None and (name is None or lex.outlet_name(name) == outlet or head.pos_ == "PROPN"):
         m.kind, m.name = "outlet", outlet
         return m
     if name and lemma in lex.outlet_heads:
