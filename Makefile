@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 OUT    := out
 
-.PHONY: demo test lint typecheck unit gate eval bench install dev clean train-cues
+.PHONY: demo test lint typecheck unit gate eval bench install dev clean train-attribution
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,8 @@ eval: dev
 bench: dev
 	$(BIN)/python bench/bench.py --n 500 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
 
-train-cues: dev
-	$(BIN)/python scripts/train_cue_lexicon.py $(SHARED)/eval/polnear/train -o src/claimgraph/data/cue_lexicon.json
+train-attribution: dev
+	$(BIN)/python scripts/train_cue_model.py $(SHARED)/eval/polnear/train -o src/claimgraph/data/cue_model.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -350,11 +350,6 @@ def test_allegedly_in_the_content_hedges(pipeline: Pipeline) -> None:
     assert claim.hedges == [at(text, "allegedly")]
 
 
-@pytest.mark.xfail(
-    reason="the agentless 'allegedly' rule also fires inside a clause another cue already attributes, "
-    "giving a second, unattributed claim for the same words",
-    strict=True,
-)
 def test_allegedly_inside_an_attributed_clause_is_one_claim(pipeline: Pipeline) -> None:
     da = run(pipeline, "Residents said the fence was allegedly built without a permit.")
     assert len(da.claims) == 1

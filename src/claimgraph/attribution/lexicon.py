@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from claimgraph.attribution.cue_model import CueModel
+
 # Volition and intention verbs whose infinitive complement is the content
 # ("wants to", "plans to", "refused to"), as PolNeAR annotates them.
 XCOMP_LEMMAS = frozenset(
@@ -37,15 +39,6 @@ XCOMP_LEMMAS = frozenset(
         "try",
     ]
 )
-
-
-# Learned cue statistics (PolNeAR train, scripts/train_cue_lexicon.py), tuned on dev:
-# a hand-listed lemma is dropped when it heads a cue less often than HAND_MIN_P of the
-# times it occurs; an unlisted lemma is a cue when it does at least LEARNED_MIN_P of the
-# time and has done so LEARNED_MIN_CUES times.
-HAND_MIN_P = 0.1
-LEARNED_MIN_P = 0.4
-LEARNED_MIN_CUES = 5
 
 
 # Lower-case words allowed inside a proper name ("Voice of America", "Globe and Mail").
@@ -125,8 +118,8 @@ class Lexicons:
     outlet_name_words: frozenset[str]
     person_titles: frozenset[str]
     outlets: OutletIndex
-    # learned by scripts/train_cue_lexicon.py: "lemma/POS" -> (times a cue head, times seen)
-    learned: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # learned by scripts/train_cue_model.py; None falls back to the lexicons alone
+    cue_model: CueModel | None = None
 
     @property
     def cue_lemmas(self) -> frozenset[str]:
@@ -146,20 +139,9 @@ class Lexicons:
             return " ".join(words)
         return None
 
-    def cue_probability(self, lemma: str, pos: str) -> float | None:
-        """How often this lemma heads a cue in the training data (None: too rare to say)."""
-        counts = self.learned.get(f"{lemma}/{pos}")
-        if counts is None:
-            return None
-        return counts[0] / counts[1] if counts[1] else None
-
     def is_cue(self, lemma: str, pos: str) -> bool:
-        """Hand lexicon, unless training data shows the word is rarely a cue; or learned."""
-        p = self.cue_probability(lemma, pos)
-        counts = self.learned.get(f"{lemma}/{pos}", (0, 0))
-        if lemma in self.cue_lemmas:
-            return p is None or p >= HAND_MIN_P
-        return p is not None and p >= LEARNED_MIN_P and counts[0] >= LEARNED_MIN_CUES
+        """Without a trained cue detector: speech and cognition verbs of the lexicon."""
+        return pos in ("VERB", "AUX") and lemma in self.cue_lemmas
 
 
 def _read_json(path: Path | None, name: str) -> dict[str, Any]:
@@ -175,8 +157,7 @@ def load_lexicons(data_dir: Path | None = None) -> Lexicons:
     """Read ``attribution.json`` and ``outlets.json`` (from ``data_dir`` or the package)."""
     raw = _read_json(data_dir, "attribution.json")
     outlets_raw = _read_json(data_dir, "outlets.json")
-    learned_raw = _read_json(data_dir, "cue_lexicon.json")
-    learned = {k: (int(v["cue"]), int(v["seen"])) for k, v in learned_raw.get("lemmas", {}).items()}
+    cue_model = CueModel.from_json(_read_json(data_dir, "cue_model.json"))
 
     def fs(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in raw.get(key, []))
@@ -207,5 +188,5 @@ def load_lexicons(data_dir: Path | None = None) -> Lexicons:
         outlet_name_words=frozenset(raw.get("outlet_name_words", [])),
         person_titles=fs("person_titles"),
         outlets=OutletIndex(by_alias=by_alias),
-        learned=learned,
+        cue_model=cue_model,
     )
