@@ -530,3 +530,31 @@ def test_spans_of_every_example_lie_in_the_text_and_outside_removed_ranges(
             assert c.source is None or c.chain[-1] == c.source
             assert c.mode in ("quote", "paraphrase", "mixed")
     assert claims >= 20
+
+
+# --- cue boundaries ----------------------------------------------------------------------
+
+
+def test_passive_with_agent_takes_the_subject_as_content(pipeline: Pipeline) -> None:
+    text = "The harbour closure was first reported by the Daily Ledger."
+    da = run(pipeline, text)
+    (claim,) = da.claims
+    assert texts(da, claim.cue) == ["was first reported by"]
+    assert texts(da, claim.content) == ["The harbour closure"]
+    assert texts(da, claim.source_mentions) == ["the Daily Ledger"]
+
+
+def test_preposition_before_the_content_joins_the_cue(pipeline: Pipeline) -> None:
+    text = "The harbour master was accused of hiding the accounts."
+    da = run(pipeline, text)
+    (claim,) = da.claims
+    assert texts(da, claim.cue) == ["was accused of"]
+    assert texts(da, claim.content) == ["hiding the accounts"]
+
+
+def test_said_in_an_interview_is_one_cue(pipeline: Pipeline) -> None:
+    text = "Olenko said in an interview that the guns would stay."
+    da = run(pipeline, text)
+    (claim,) = da.claims
+    assert texts(da, claim.cue) == ["said in an interview"]
+    assert texts(da, claim.content) == ["that the guns would stay"]

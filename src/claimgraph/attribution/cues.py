@@ -90,6 +90,10 @@ _PERSON_PREP_CUES = frozenset(
     {"accuse", "ask", "tell", "liken", "compare", "warn", "question", "press", "quiz"}
 )
 
+# Prepositions that join the cue when the content follows them ('accused of', 'endorsed by');
+# PolNeAR's annotators leave 'as', 'to' and 'about' outside as often as not.
+_CUE_PREPS = frozenset({"of", "by"})
+
 # Prepositions after a person object that introduce the content ('accused X of', 'asked X about').
 _ABOUT_PREPS = frozenset({"of", "about", "for", "over", "as", "to", "on", "against"})
 
@@ -220,7 +224,7 @@ def _cue_span(
 ) -> list[Span]:
     """The cue: the verb with its auxiliaries and adverbs between the subject and the verb,
     its particle, and what follows it before the content: a colon ('said:'), a time or manner
-    adverb ('said sarcastically'). Dates and the medium ('said Friday', 'said in an interview')
+    adverb ('said sarcastically'), the exchange ('said in an interview'). Dates ('said Friday')
     stay outside: PolNeAR's annotators include them about as often as not. ``extra``
     tokens (a preposition before the content) stretch the cue up to them; ``start`` stretches it
     back (to the verb it is the infinitive of: 'appeared to suggest')."""
@@ -233,6 +237,13 @@ def _cue_span(
             keep.add(child.i)
         elif child.dep_ == "advmod" and child.lower_ not in _NOT_CUE_ADVERBS and child.i == verb.i + 1:
             keep.update(t.i for t in child.subtree)  # 'said sarcastically', 'complained bitterly'
+        elif child.dep_ == "prep" and child.lower_ == "in":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.lemma_.lower() in _INTERVIEW_NOUNS:
+                # 'said in an interview', 'wrote in an email' (not what the interview was with)
+                keep.add(child.i)
+                keep.update(t.i for t in pobj.lefts)
+                keep.add(pobj.i)
     lo = hi = verb.i
     while lo - 1 in keep:
         lo -= 1
@@ -250,6 +261,10 @@ def _cue_span(
     span = char_span(doc[lo : hi + 1])
     return [span] if span is not None else []
 
+
+# 'said in an interview': the exchange the words were said in is part of the cue (PolNeAR
+# keeps 'in a statement' outside).
+_INTERVIEW_NOUNS = frozenset({"interview", "email", "e-mail"})
 
 # Adverbs right after a verb that belong to the clause, not to the cue.
 _NOT_CUE_ADVERBS = frozenset(
@@ -346,6 +361,8 @@ class Finder:
                     taken.update(att.consumed)
                     break
         found = self._drop_embedded(found)
+        for att in found:
+            self._take_preposition(att)
         found += [a for a in self._labels() if a.cue_token not in taken]
         found.sort(key=lambda a: a.cue[0].start)
         self.continue_quotes(found)
@@ -391,6 +408,31 @@ class Finder:
                 source_span=Span(m.start("name"), m.end("name")),
                 cue_lemma=":",
             )
+
+    def _take_preposition(self, att: RawAttribution) -> None:
+        """'was accused of lying', 'described it as', 'has been endorsed by': a preposition
+        between the cue and the content belongs to the cue."""
+        if not att.content or len(att.cue) != 1:
+            return
+        first = att.content[0]
+        span = self.doc.char_span(first.start, first.end, alignment_mode="expand")
+        if span is None or len(span) < 2:
+            return
+        prep = span[0]
+        if (
+            prep.dep_ not in ("prep", "agent")
+            or prep.head.i != att.cue_token
+            or prep.lower_ not in _CUE_PREPS
+        ):
+            return
+        cue = att.cue[0]
+        if self.text[cue.end : prep.idx].strip():
+            return
+        rest = trim(self.text, Span(prep.idx + len(prep.text), first.end))
+        if rest is None:
+            return
+        att.cue = [Span(cue.start, prep.idx + len(prep.text))]
+        att.content = [rest, *att.content[1:]]
 
     def _drop_embedded(self, found: list[RawAttribution]) -> list[RawAttribution]:
         """Keep an attribution made inside someone's words only when it names where those words
@@ -510,6 +552,14 @@ class Finder:
             return
 
         if not self._plausible_source(subject, verb):
+            return
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if agent is not None and patient is not None and subject is not None:
+            # 'The plan was first reported by the Ledger': the Ledger reported the plan
+            cue = _cue_span(self.doc, verb, None, extra=[agent], start=start)
+            content = content_spans(self.doc, list(patient.subtree), exclude)
+            yield replace(base, rule="verb.passive", content=self._extend_quote(content), cue=cue)
             return
         yield from self._complements(verb, lemma, subj_end, exclude, base, start)
 
