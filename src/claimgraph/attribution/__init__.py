@@ -93,6 +93,7 @@ def _carve(text: str, raws: list[RawAttribution]) -> list[RawAttribution]:
 
 
 def _subtract(spans: list[Span], cut: Span) -> list[Span]:
+    """``spans`` without the characters of ``cut``."""
     out: list[Span] = []
     for p in spans:
         if not p.overlaps(cut):
@@ -111,22 +112,9 @@ def _in_removed(document: Document, raw: RawAttribution) -> bool:
 
 def _clip(document: Document, spans: list[Span]) -> list[Span]:
     """Cut removed ranges out of content spans."""
-    out: list[Span] = []
-    for span in spans:
-        pieces = [span]
-        for r in document.removed:
-            nxt: list[Span] = []
-            for p in pieces:
-                if not (r.start < p.end and p.start < r.end):
-                    nxt.append(p)
-                    continue
-                if p.start < r.start:
-                    nxt.append(Span(p.start, r.start))
-                if r.end < p.end:
-                    nxt.append(Span(r.end, p.end))
-            pieces = nxt
-        out += [p for p in pieces if document.text[p.start : p.end].strip()]
-    return out
+    for r in document.removed:
+        spans = _subtract(spans, r.span)
+    return [p for p in spans if document.text[p.start : p.end].strip()]
 
 
 def _mention(parsed: Doc, lex: Lexicons, quotes: Quotes, head: int, span: Span | None) -> Mention:
