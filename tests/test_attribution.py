@@ -558,3 +558,25 @@ def test_said_in_an_interview_is_one_cue(pipeline: Pipeline) -> None:
     (claim,) = da.claims
     assert texts(da, claim.cue) == ["said in an interview"]
     assert texts(da, claim.content) == ["that the guns would stay"]
+
+
+def test_according_to_outlet_then_speaker_relays_the_speaker(pipeline: Pipeline) -> None:
+    """'According to X, an official said C': X relays the official (a common misparse is repaired)."""
+    text = "According to the Northern Courier, a military official in Harrow province said that the guns had moved."
+    da = run(pipeline, text)
+    said = claim_with_cue(da, "said")
+    assert chain(da, said) == [
+        ("outlet", "Northern Courier"),
+        ("anonymous", "a military official in Harrow province"),
+    ]
+
+
+def test_short_outlet_name_is_the_outlet_named_before(pipeline: Pipeline) -> None:
+    text = (
+        "An official told the Northern Courier: “The guns moved at night.”\n\n"
+        "The Courier’s source added that the crews were nervous."
+    )
+    da = run(pipeline, text)
+    first, second = da.claims
+    assert first.chain == second.chain
+    assert chain(da, second)[0] == ("outlet", "Northern Courier")

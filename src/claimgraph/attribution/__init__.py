@@ -204,15 +204,19 @@ def _claim(
 
 
 def _nest(claims: list[Claim], quotes: Quotes) -> None:
-    """A claim made inside another claim's quotation is relayed by that claim's chain."""
+    """A claim made inside another claim's quotation, or inside what an 'according to' claim
+    reports ('According to the Courier, an official said …'), is relayed by that claim's chain."""
     for inner in claims:
-        region = quotes.region_at(inner.cue[0].start)
-        if region is None:
-            continue
+        cue = inner.cue[0].start
+        region = quotes.region_at(cue)
         for outer in claims:
             if outer is inner or not outer.chain:
                 continue
-            if any(s.contains(region) or s == region for s in outer.content):
+            quoted = region is not None and any(s.contains(region) for s in outer.content)
+            reported = outer.explanation.get("rule") == "according_to" and any(
+                s.start <= cue < s.end for s in outer.content
+            )
+            if quoted or reported:
                 prefix = [c for c in outer.chain if c not in inner.chain]
                 if prefix:
                     inner.chain = prefix + inner.chain

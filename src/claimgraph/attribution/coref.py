@@ -130,13 +130,13 @@ class Resolver:
         return next(e for e in self.entities if e.id == entity_id)
 
     def outlet_entity(self, canonical: str, pos: int) -> Entity:
+        """The outlet entity named ``canonical`` (or by its last words: 'the Courier' after
+        'the Northern Courier'), created when the article has none yet."""
         for e in self.entities:
-            if (
-                e.kind == "outlet"
-                and e.name
-                and self.lex.outlets.canonical(e.name) in (canonical, None)
-                and (e.name == canonical or self.lex.outlets.canonical(e.name) == canonical)
-            ):
+            if e.kind != "outlet" or not e.name:
+                continue
+            same = e.name == canonical or self.lex.outlets.canonical(e.name) == canonical
+            if same or e.name.lower().endswith(" " + canonical.lower()):
                 return e
         e = Entity(
             id=f"{self.document_id}/s{len(self.entities) + 1}",

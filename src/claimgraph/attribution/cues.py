@@ -278,6 +278,9 @@ def _subject(verb: Token) -> Token | None:
     Climbing from "explaining" in "A source said X had been prompted by Y,
     explaining: ..." passes the passive "prompted" and reaches "said".
     """
+    according = next((c for c in verb.children if c.lower_ == "according"), None)
+    if according is not None and (speaker := _misattached_subject(according)) is not None:
+        return speaker
     tok = verb
     for _ in range(5):
         own = tok.i == verb.i
@@ -300,6 +303,19 @@ def _subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _misattached_subject(according: Token) -> Token | None:
+    """'According to the Courier, a military official said …' is often parsed with the
+    official as an apposition of the Courier and 'said' without a subject: that apposition."""
+    head = according.head
+    if head.i == according.i or any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+        return None
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if pobj is None:
+        return None
+    return next((c for c in pobj.children if c.dep_ == "appos" and c.i > pobj.i), None)
 
 
 def _is_passive_cue(verb: Token) -> bool:
@@ -890,13 +906,18 @@ class Finder:
         if pobj is None:
             return
         head = tok.head if tok.head.i != tok.i else tok
-        phrase = {t.i for t in tok.subtree}
+        speaker = _misattached_subject(tok)
+        phrase = {t.i for t in tok.subtree} - ({t.i for t in speaker.subtree} if speaker is not None else set())
         if head.i == tok.i:
             sent = tok.sent
             toks = [t for t in sent if t.i not in phrase]
         else:
             toks = [t for t in head.subtree if t.i not in phrase]
         src_toks = source_tokens(pobj)
+        if speaker is not None:
+            src_toks = [t for t in src_toks if t.i < speaker.left_edge.i]
+            while src_toks and src_toks[-1].is_punct:
+                src_toks.pop()
         relays: list[Token] = []
         source = pobj
         # 'according to a Politico report citing two aides'
