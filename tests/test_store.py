@@ -9,7 +9,6 @@ All documents here are fictional and built in memory: no spaCy, no ../shared.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 import threading
