@@ -19,21 +19,28 @@ records with character spans; sources are typed and resolved later
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from claimgraph.attribution.lexicon import XCOMP_LEMMAS, Lexicons
 from claimgraph.attribution.quotes import Quotes
+from claimgraph.attribution.syntax import (
+    char_span,
+    content_spans,
+    cue_span,
+    is_passive,
+    misattached_subject,
+    source_tokens,
+    subject_of,
+    trim,
+)
 from claimgraph.model import Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
-_TRIM = " \t\n\r,;:.—–-"
-_CLOSING_QUOTES = "”\"'»"
 # '“…” ― Sonya Herridge': a dash and a capitalised name of one to four words after a quotation.
 _DASH_NAME = re.compile(r"\s*(?P<dash>[―—–]|--)\s*(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
 # 'PENCE: Well, …' or 'Pat Caddell: …' at the start of a line.
@@ -139,220 +146,6 @@ class RawAttribution:
     relay_spans: list[Span] = field(default_factory=list)
     cue_lemma: str = ""
     consumed: list[int] = field(default_factory=list)  # other tokens this cue uses up
-
-
-def char_span(tokens: Iterable[Token]) -> Span | None:
-    toks = list(tokens)
-    if not toks:
-        return None
-    start = min(t.idx for t in toks)
-    end = max(t.idx + len(t.text) for t in toks)
-    return Span(start, end)
-
-
-def trim(text: str, span: Span) -> Span | None:
-    """Strip blanks and dangling punctuation; keep a closing quote and what it closes."""
-    start, end = span.start, span.end
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    if end < span.end and text[end : span.end].strip(" \t\n") and end > start:
-        # keep sentence punctuation right before a closing quote: 'wraps.”'
-        rest = text[end : span.end]
-        for i, ch in enumerate(rest):
-            if ch in _CLOSING_QUOTES:
-                end = end + i + 1
-    if end <= start:
-        return None
-    return Span(start, end)
-
-
-_OPENING_MARKS = "“\"'«„"
-_BRACKETS = {")": "(", "]": "["}
-
-
-def _trim_run(run: list[Token]) -> list[Token]:
-    """Drop dangling punctuation and conjunctions at a run's edges, keeping quote marks,
-    closing brackets whose opener is inside, and abbreviations such as 'N.C.'."""
-
-    def keep_last(t: Token) -> bool:
-        if t.text in _BRACKETS:
-            return any(x.text == _BRACKETS[t.text] for x in run)
-        return t.text[:1] in _CLOSING_QUOTES or t.text == "''"
-
-    while run and (run[-1].dep_ == "cc" or (run[-1].is_punct and not keep_last(run[-1]))):
-        run = run[:-1]
-    while run and (run[0].dep_ == "cc" or (run[0].is_punct and run[0].text[:1] not in _OPENING_MARKS)):
-        run = run[1:]
-    return run
-
-
-def _subtree_spans(tokens: list[Token], exclude: set[int]) -> list[list[Token]]:
-    """Contiguous runs of ``tokens`` (sorted) that skip the excluded token indices."""
-    runs: list[list[Token]] = []
-    current: list[Token] = []
-    last = None
-    for t in tokens:
-        if t.i in exclude:
-            if current:
-                runs.append(current)
-            current, last = [], None
-            continue
-        if last is not None and t.i != last + 1:
-            runs.append(current)
-            current = []
-        current.append(t)
-        last = t.i
-    if current:
-        runs.append(current)
-    return runs
-
-
-def content_spans(doc: Doc, tokens: list[Token], exclude: set[int]) -> list[Span]:
-    text = doc.text
-    out: list[Span] = []
-    for run in _subtree_spans(sorted(tokens, key=lambda t: t.i), exclude):
-        span = char_span(_trim_run(run))
-        if span is not None and any(ch.isalnum() for ch in text[span.start : span.end]):
-            out.append(span)
-    return out
-
-
-def _cue_span(
-    doc: Doc, verb: Token, subject_end: int | None, extra: Iterable[Token] = (), start: Token | None = None
-) -> list[Span]:
-    """The cue: the verb with its auxiliaries and adverbs between the subject and the verb,
-    its particle, and what follows it before the content: a colon ('said:'), a time or manner
-    adverb ('said sarcastically'), the exchange ('said in an interview'). Dates ('said Friday')
-    stay outside: PolNeAR's annotators include them about as often as not. ``extra``
-    tokens (a preposition before the content) stretch the cue up to them; ``start`` stretches it
-    back (to the verb it is the infinitive of: 'appeared to suggest')."""
-    keep = {verb.i}
-    for child in verb.lefts:
-        if child.dep_ in _CUE_MODIFIERS and (subject_end is None or child.i > subject_end):
-            keep.update(t.i for t in child.subtree)
-    for child in verb.rights:
-        if child.dep_ == "prt" or (child.text == ":" and child.i == verb.i + 1 and not verb.whitespace_):
-            keep.add(child.i)
-        elif child.dep_ == "advmod" and child.lower_ not in _NOT_CUE_ADVERBS and child.i == verb.i + 1:
-            keep.update(t.i for t in child.subtree)  # 'said sarcastically', 'complained bitterly'
-        elif child.dep_ == "prep" and child.lower_ == "in":
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lemma_.lower() in _INTERVIEW_NOUNS:
-                # 'said in an interview', 'wrote in an email' (not what the interview was with)
-                keep.add(child.i)
-                keep.update(t.i for t in pobj.lefts)
-                keep.add(pobj.i)
-    lo = hi = verb.i
-    while lo - 1 in keep:
-        lo -= 1
-    while hi + 1 in keep:
-        hi += 1
-    for tok in extra:  # stretch over what lies between the verb and the preposition
-        hi = max(hi, tok.i)
-    if start is not None and start.i < lo:
-        lo = start.i
-        for child in start.lefts:
-            if child.dep_ in _CUE_MODIFIERS and (subject_end is None or child.i > subject_end):
-                lo = min(lo, child.left_edge.i)
-    while lo < hi and doc[lo].is_punct:
-        lo += 1
-    span = char_span(doc[lo : hi + 1])
-    return [span] if span is not None else []
-
-
-# 'said in an interview': the exchange the words were said in is part of the cue (PolNeAR
-# keeps 'in a statement' outside).
-_INTERVIEW_NOUNS = frozenset({"interview", "email", "e-mail"})
-
-# Adverbs right after a verb that belong to the clause, not to the cue.
-_NOT_CUE_ADVERBS = frozenset(
-    {"so", "too", "also", "as", "how", "why", "when", "where", "then", "now", "here", "there"}
-)
-
-
-def _subject(verb: Token) -> Token | None:
-    """The verb's subject, looking through conjunction, xcomp and participle heads.
-
-    Climbing from "explaining" in "A source said X had been prompted by Y,
-    explaining: ..." passes the passive "prompted" and reaches "said".
-    """
-    according = next((c for c in verb.children if c.lower_ == "according"), None)
-    if according is not None and (speaker := _misattached_subject(according)) is not None:
-        return speaker
-    tok = verb
-    for _ in range(5):
-        own = tok.i == verb.i
-        for child in tok.children:
-            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and own and not _is_passive_cue(verb)):
-                return child
-        for child in tok.children:
-            if child.dep_ == "agent" and own:
-                pobj = [c for c in child.children if c.dep_ == "pobj"]
-                if pobj:
-                    return pobj[0]
-        if tok.dep_ in ("acl", "relcl") and tok.head.i != tok.i:
-            if own and _is_passive_cue(verb):
-                return None  # 'areas that were deemed to be …': the areas are not the source
-            return tok.head
-        if tok.dep_ in ("conj", "xcomp", "advcl") or (tok.dep_ == "ccomp" and not own):
-            if tok.head.i == tok.i:
-                return None
-            tok = tok.head
-            continue
-        return None
-    return None
-
-
-def _misattached_subject(according: Token) -> Token | None:
-    """'According to the Courier, a military official said …' is often parsed with the
-    official as an apposition of the Courier and 'said' without a subject: that apposition."""
-    head = according.head
-    if head.i == according.i or any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
-        return None
-    to = next((c for c in according.children if c.lower_ == "to"), None)
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-    if pobj is None:
-        return None
-    return next((c for c in pobj.children if c.dep_ == "appos" and c.i > pobj.i), None)
-
-
-def _is_passive_cue(verb: Token) -> bool:
-    """'it was reported that ...': the grammatical subject is not the source."""
-    return any(c.dep_ == "auxpass" for c in verb.children)
-
-
-def _paragraph_bounds(tok: Token) -> tuple[int, int]:
-    """Token index range of the paragraph holding ``tok`` (blank-line tokens bound it)."""
-    doc = tok.doc
-    lo = tok.i
-    while lo > 0 and "\n" not in doc[lo - 1].text and "\n" not in doc[lo - 1].whitespace_:
-        lo -= 1
-    hi = tok.i
-    while hi < len(doc) - 1 and "\n" not in doc[hi].whitespace_ and "\n" not in doc[hi + 1].text:
-        hi += 1
-    return lo, hi
-
-
-def source_tokens(subject: Token) -> list[Token]:
-    """The source mention: the subject's subtree without relative clauses and trailing punctuation,
-    inside the subject's own paragraph."""
-    drop: set[int] = set()
-    for child in subject.children:
-        if child.dep_ in ("relcl", "acl") and child.i > subject.i:
-            drop.update(t.i for t in child.subtree)
-    for tok in subject.subtree:
-        if tok.dep_ == "relcl" and tok.i not in drop and tok.left_edge.lower_ in ("who", "whose", "whom"):
-            drop.update(t.i for t in tok.subtree)
-    lo, hi = _paragraph_bounds(subject)
-    toks = _trim_run([t for t in subject.subtree if t.i not in drop and lo <= t.i <= hi])
-    # "Keron Blair, executive director of AROS, said": the comma closing an apposition
-    if toks and any(t.dep_ == "appos" for t in toks) and toks[-1].i + 1 < len(subject.doc):
-        nxt = subject.doc[toks[-1].i + 1]
-        if nxt.text == "," and nxt.i + 1 < len(subject.doc) and nxt.i + 1 not in drop:
-            toks.append(nxt)
-    return toks
 
 
 class Finder:
@@ -501,7 +294,7 @@ class Finder:
     def _verb(self, verb: Token, lemma: str) -> Iterator[RawAttribution]:
         if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and lemma not in ("cite", "quote"):
             return  # "the reported deal", "a plan announced last week"
-        subject = _subject(verb)
+        subject = subject_of(verb)
         if subject is not None and subject.i > verb.i and subject.head.i == verb.i:
             subj_toks = source_tokens(subject)
         else:
@@ -526,7 +319,7 @@ class Finder:
         relays = self._relay_objects(verb, lemma)
         relay_ids = {t.i for r in relays for t in r.subtree}
         exclude = subj_ids | relay_ids | {verb.i}
-        cue = _cue_span(self.doc, verb, subj_end, start=start)
+        cue = cue_span(self.doc, verb, subj_end, start=start)
         exclude |= {t.i for t in self.doc if any(s.start <= t.idx < s.end for s in cue)}
 
         base = RawAttribution(
@@ -573,7 +366,7 @@ class Finder:
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if agent is not None and patient is not None and subject is not None:
             # 'The plan was first reported by the Ledger': the Ledger reported the plan
-            cue = _cue_span(self.doc, verb, None, extra=[agent], start=start)
+            cue = cue_span(self.doc, verb, None, extra=[agent], start=start)
             content = content_spans(self.doc, list(patient.subtree), exclude)
             yield replace(base, rule="verb.passive", content=self._extend_quote(content), cue=cue)
             return
@@ -612,7 +405,7 @@ class Finder:
             # 'continues to insist that C', 'refused to disclose C': one cue over both verbs
             inner = [c for c in xcomp.children if c.dep_ in ("ccomp", "dobj", "xcomp")]
             if inner:
-                cue = _cue_span(self.doc, verb, subj_end, extra=[xcomp], start=start)
+                cue = cue_span(self.doc, verb, subj_end, extra=[xcomp], start=start)
                 toks = [t for c in inner for t in c.subtree]
                 yield replace(
                     base, rule="verb.xcomp", content=self._joined(toks, exclude | {xcomp.i}), cue=cue
@@ -630,7 +423,7 @@ class Finder:
         for prep in preps:
             if prep.lower_ in particles and (dobj is None or prep.i < dobj.i or self._is_person(dobj)):
                 pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))
-                cue = _cue_span(self.doc, verb, subj_end, extra=[prep], start=start)
+                cue = cue_span(self.doc, verb, subj_end, extra=[prep], start=start)
                 content = content_spans(self.doc, list(pobj.subtree), exclude)
                 yield replace(base, rule="verb.prep", content=self._extend_quote(content), cue=cue)
                 return
@@ -640,7 +433,7 @@ class Finder:
             if about is not None:
                 # 'accused Holt of C', 'asked him about C': the cue runs to the preposition
                 pobj = next(c for c in about.children if c.dep_ in ("pobj", "pcomp"))
-                cue = _cue_span(self.doc, verb, subj_end, extra=[about], start=start)
+                cue = cue_span(self.doc, verb, subj_end, extra=[about], start=start)
                 content = content_spans(self.doc, list(pobj.subtree), exclude)
                 yield replace(base, rule="verb.prep", content=self._extend_quote(content), cue=cue)
                 return
@@ -666,7 +459,7 @@ class Finder:
                 lemma not in self.lex.cue_lemmas or lemma in self.lex.object_content
             ):
                 pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))
-                cue = _cue_span(self.doc, verb, subj_end, extra=[prep], start=start)
+                cue = cue_span(self.doc, verb, subj_end, extra=[prep], start=start)
                 content = content_spans(self.doc, list(pobj.subtree), exclude)
                 yield replace(base, rule="verb.prep", content=self._extend_quote(content), cue=cue)
                 return
@@ -796,7 +589,7 @@ class Finder:
         """Could this subject speak, write or hold a view? (for the looser object and xcomp
         rules). Agentless passives ('have been blamed for') pass with no subject."""
         if subject is None:
-            return _is_passive_cue(verb)
+            return is_passive(verb)
         if subject.lower_ in _NON_AGENTS:
             return False
         return subject.pos_ in ("NOUN", "PROPN", "PRON") or subject.ent_type_ != ""
@@ -906,8 +699,10 @@ class Finder:
         if pobj is None:
             return
         head = tok.head if tok.head.i != tok.i else tok
-        speaker = _misattached_subject(tok)
-        phrase = {t.i for t in tok.subtree} - ({t.i for t in speaker.subtree} if speaker is not None else set())
+        speaker = misattached_subject(tok)
+        phrase = {t.i for t in tok.subtree} - (
+            {t.i for t in speaker.subtree} if speaker is not None else set()
+        )
         if head.i == tok.i:
             sent = tok.sent
             toks = [t for t in sent if t.i not in phrase]
