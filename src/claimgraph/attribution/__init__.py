@@ -4,7 +4,9 @@
 ``document.text`` and the document's removed ranges, and returns the
 document's Sources and Claims (``attribution.rules.v1``):
 
+    cue_model.py is this word a cue? (logistic regression learned from PolNeAR train)
     cues.py      find cue, source mention and content spans (rules on the parse)
+    syntax.py    spans and grammatical roles read off the parse
     mentions.py  type each source mention (person, outlet, anonymous, ...)
     coref.py     resolve mentions to one Source each; relay chains
     hedges.py    does the article distance itself?
