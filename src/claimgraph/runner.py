@@ -69,8 +69,16 @@ def analyze_inputs(
     reanalyze: bool = False,
     progress: Progress | None = None,
     command: str = "analyze",
+    keep: bool = True,
+    load_stored: bool = True,
+    on_document: Callable[[DocumentAnalysis], None] | None = None,
 ) -> RunResult:
-    """Analyze every readable document in ``paths`` and store it (one transaction each)."""
+    """Analyze every readable document in ``paths`` and store it (one transaction each).
+
+    ``keep=False`` leaves ``result.analysis`` empty so memory stays flat however many
+    documents pass (each still goes to ``on_document``); ``load_stored=False`` skips
+    documents already in the store without loading them back (resuming a long run).
+    """
     result = RunResult(analysis=Analysis())
     expected = None if progress is None else count_inputs(paths)
     run_id = store.start_run(command, {"paths": list(paths)}) if store is not None else None
@@ -79,8 +87,11 @@ def analyze_inputs(
     done = 0
     status = "failed"
     try:
-        for doc in _reuse_or_analyze(documents, pipeline, store, reanalyze, result):
-            result.analysis.documents.append(doc)
+        for doc in _reuse_or_analyze(documents, pipeline, store, reanalyze, result, load_stored):
+            if keep:
+                result.analysis.documents.append(doc)
+            if on_document is not None:
+                on_document(doc)
             done += 1
             if progress is not None:
                 progress(done + len(result.skipped), expected, len(result.skipped))
@@ -113,6 +124,7 @@ def _reuse_or_analyze(
     store: Store | None,
     reanalyze: bool,
     result: RunResult,
+    load_stored: bool = True,
 ) -> Iterator[DocumentAnalysis]:
     pending: list[Document] = []
 
@@ -120,7 +132,8 @@ def _reuse_or_analyze(
         for doc in documents:
             if store is not None and not reanalyze and store.has_document(doc.hash):
                 result.reused += 1
-                pending.append(doc)
+                if load_stored:
+                    pending.append(doc)
                 continue
             yield doc
 
