@@ -15,7 +15,7 @@ import pytest
 
 from claimgraph.store import open_store
 
-DOCUMENTS = 160
+DOCUMENTS = 600  # several spaCy memory zones (pipeline.ZONE_DOCUMENTS), so the kill lands mid-run
 CLI = [sys.executable, "-c", "from claimgraph.cli import main; main()"]
 
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import click
 
-from claimgraph import __version__
+from claimgraph import __version__, cli_feeds
 from claimgraph.errors import ClaimgraphError
 from claimgraph.settings import SETTINGS, setting
 
@@ -305,3 +305,6 @@ def settings_cmd() -> None:
     """Print the settings table (name, environment variable, value, help)."""
     for s in SETTINGS:
         click.echo(f"{s.name:8s} {s.env:18s} {s.value()!s:30s} {s.help}")
+
+
+cli_feeds.register(cli)

@@ -12,6 +12,7 @@ The spaCy pipeline is loaded once by ``Pipeline.load`` and passed along.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 # Documents handed to spaCy at once by nlp.pipe.
 PIPE_BATCH_SIZE = 32
+# Documents analyzed inside one spaCy memory zone (a few batches: results come out in
+# chunks of this size, and the strings interned for them are then freed).
+ZONE_DOCUMENTS = 256
 
 
 @dataclass(slots=True)
@@ -61,6 +65,17 @@ class Pipeline:
         When ``on_error`` is given, a document whose analysis raises is handed
         to it and the stream goes on; otherwise the error propagates.
         """
+        stream = iter(documents)
+        while chunk := list(itertools.islice(stream, ZONE_DOCUMENTS)):
+            # Strings spaCy interns while parsing this chunk are freed when the zone closes,
+            # so memory stays flat over long runs; results keep offsets, never spaCy objects.
+            with self.nlp.memory_zone():
+                results = list(self._analyze_chunk(chunk, on_error))
+            yield from results
+
+    def _analyze_chunk(
+        self, documents: list[Document], on_error: Callable[[Document, Exception], None] | None
+    ) -> Iterator[DocumentAnalysis]:
         cleaned = (clean(d, self.noise) for d in documents)
         pairs = self.nlp.pipe(
             ((paragraph_doc(self.nlp, d.text), d) for d in cleaned),
