@@ -111,7 +111,7 @@ def test_analyze_jsonl_tags_every_record(inputs: Path) -> None:
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records
-    assert all(r["type"] in {"document", "source", "claim"} for r in records)
+    assert all(r["type"] in {"document", "source", "claim", "event", "place"} for r in records)
     assert sum(r["type"] == "document" for r in records) == ARTICLE_COUNT
     assert any(r["type"] == "claim" for r in records)
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import click
 
-from claimgraph import __version__, cli_feeds
+from claimgraph import __version__, cli_feeds, cli_web
 from claimgraph.errors import ClaimgraphError
 from claimgraph.settings import SETTINGS, setting
 
@@ -308,3 +308,4 @@ def settings_cmd() -> None:
 
 
 cli_feeds.register(cli)
+cli_web.register(cli)

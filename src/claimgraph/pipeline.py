@@ -6,6 +6,9 @@ Stage order and what each reads and adds:
     clean     Document -> Document.removed                      (no parse)
     parse     Document.text -> spaCy Doc                        (nlp)
     attribute Doc + Document -> Source, Claim                   (parse, removed)
+    times     Doc + Document.published -> TimeMention           (parse)
+    quantities Doc -> Quantity                                  (parse)
+    events    Doc + claims, places, times, quantities -> Event  (taxonomy)
 
 The spaCy pipeline is loaded once by ``Pipeline.load`` and passed along.
 """
@@ -19,8 +22,12 @@ from typing import TYPE_CHECKING
 
 from claimgraph.attribution import Lexicons, attribute, load_lexicons
 from claimgraph.clean import NoiseRules, clean, load_noise_rules
-from claimgraph.model import Document, DocumentAnalysis
+from claimgraph.events import NAME as EVENTS_NAME
+from claimgraph.events import Taxonomy, detect_events, load_taxonomy
+from claimgraph.model import Document, DocumentAnalysis, Place
 from claimgraph.nlp import DEFAULT_MODEL, load_nlp, paragraph_doc
+from claimgraph.quantities import find_quantities
+from claimgraph.times import resolve_times
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,6 +46,7 @@ class Pipeline:
     nlp: Language
     lexicons: Lexicons
     noise: NoiseRules
+    taxonomy: Taxonomy
     produced_by: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -48,8 +56,15 @@ class Pipeline:
             "parser": f"{nlp.meta.get('name', model)}-{nlp.meta.get('version', '?')}",
             "clean": "clean.rules.v1",
             "attribution": "attribution.rules.v1",
+            "events": EVENTS_NAME,
         }
-        return cls(nlp=nlp, lexicons=load_lexicons(), noise=load_noise_rules(), produced_by=produced_by)
+        return cls(
+            nlp=nlp,
+            lexicons=load_lexicons(),
+            noise=load_noise_rules(),
+            taxonomy=load_taxonomy(),
+            produced_by=produced_by,
+        )
 
     def analyze(self, document: Document) -> DocumentAnalysis:
         """Run every stage on one document."""
@@ -85,6 +100,11 @@ class Pipeline:
         for parsed, document in pairs:
             try:
                 sources, claims = attribute(document, parsed, self.lexicons)
+                places: list[Place] = []
+                times = resolve_times(parsed, document)
+                events = detect_events(
+                    document, parsed, claims, places, times, find_quantities(parsed), self.taxonomy
+                )
             except Exception as exc:
                 if on_error is None:
                     raise
@@ -94,5 +114,7 @@ class Pipeline:
                 document=document,
                 sources=sources,
                 claims=claims,
+                events=events,
+                places=places,
                 produced_by=dict(self.produced_by),
             )

@@ -1,0 +1,158 @@
+"""A document's text cut into segments for the document page, each listing what covers it.
+
+Reads a ``DocumentAnalysis``; returns plain data for the template, never
+HTML: the template escapes every piece of text (Jinja2 autoescape), so
+article text cannot become markup.
+
+Every highlighted item gets an anchor named from its kind and position in
+its list (``claim-3``, ``source-0``, ``event-1``, ``place-2``), never from
+stored ids. Segments list the anchors of every item covering them
+(``items``) so the page's script can light up all of an item's spans when
+its anchor is the URL's target. The text is cut at every span boundary, so
+overlapping spans of any shape still give balanced tags (the approach of
+``html_report``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimgraph.model import DocumentAnalysis, Span
+
+# Highlight kinds in the order their classes are listed on a segment.
+MARK_KINDS = ("content", "cue", "source", "hedge", "event", "place", "time")
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    start: int
+    end: int
+    kind: str  # one of MARK_KINDS, or "removed"
+    item: str  # anchor name of the item, "" for removed noise
+    note: str
+
+
+@dataclass(slots=True)
+class Segment:
+    text: str
+    kinds: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    note: str = ""
+    removed: str = ""  # reasons, when the segment lies in removed noise
+    anchors: list[str] = field(default_factory=list)  # anchors placed just before this segment
+
+    @property
+    def css(self) -> str:
+        return " ".join(self.kinds)
+
+
+def anchor(kind: str, index: int) -> str:
+    """The element id of the ``index``-th item of a kind (claim, source, event, place) on its page."""
+    return f"{kind}-{index}"
+
+
+def item_anchor(da: DocumentAnalysis, kind: str, item_id: str) -> str:
+    """The anchor of the item with this id in ``da``, or "" when absent."""
+    lists: dict[str, list[Any]] = {
+        "claim": da.claims,
+        "source": da.sources,
+        "event": da.events,
+        "place": da.places,
+    }
+    for i, item in enumerate(lists[kind]):
+        if item.id == item_id:
+            return anchor(kind, i)
+    return ""
+
+
+def _marks(da: DocumentAnalysis) -> list[_Mark]:
+    length = len(da.document.text)
+    marks: list[_Mark] = []
+
+    def add(span: Span | None, kind: str, item: str, note: str) -> None:
+        if span is None:
+            return
+        start, end = min(span.start, length), min(span.end, length)
+        if start < end:
+            marks.append(_Mark(start, end, kind, item, note))
+
+    for i, claim in enumerate(da.claims):
+        name = anchor("claim", i)
+        for kind, spans in (
+            ("content", claim.content),
+            ("cue", claim.cue),
+            ("source", claim.source_mentions),
+            ("hedge", claim.hedges),
+        ):
+            for span in spans:
+                add(span, kind, name, f"claim {i + 1}: {kind}")
+    for i, source in enumerate(da.sources):
+        for span in source.mentions:
+            add(
+                span,
+                "source",
+                anchor("source", i),
+                f"source: {source.name or source.descriptor or source.kind}",
+            )
+    for i, event in enumerate(da.events):
+        add(event.trigger, "event", anchor("event", i), f"event: {event.type}")
+        if event.time is not None:
+            add(event.time.mention, "time", anchor("event", i), f"time of event {i + 1}")
+    for i, place in enumerate(da.places):
+        add(place.mention, "place", anchor("place", i), f"place: {place.name}")
+    for removed in da.document.removed:
+        add(removed.span, "removed", "", f"removed: {removed.reason}")
+    return marks
+
+
+def _anchor_positions(marks: list[_Mark], items: list[str]) -> dict[int, list[str]]:
+    """Where each item's anchor goes: the start of its first span (0 when it has none)."""
+    first: dict[str, int] = {}
+    for mark in marks:
+        if mark.item and (mark.item not in first or mark.start < first[mark.item]):
+            first[mark.item] = mark.start
+    positions: dict[int, list[str]] = defaultdict(list)
+    for item in items:
+        positions[first.get(item, 0)].append(item)
+    return positions
+
+
+def segments(da: DocumentAnalysis) -> list[Segment]:
+    """The whole text of ``da`` as consecutive segments with their highlights and anchors."""
+    text = da.document.text
+    marks = _marks(da)
+    items = [anchor("claim", i) for i in range(len(da.claims))]
+    items += [anchor("source", i) for i in range(len(da.sources))]
+    items += [anchor("event", i) for i in range(len(da.events))]
+    items += [anchor("place", i) for i in range(len(da.places))]
+    anchors = _anchor_positions(marks, items)
+    starts: dict[int, list[int]] = defaultdict(list)
+    ends: dict[int, list[int]] = defaultdict(list)
+    for i, mark in enumerate(marks):
+        starts[mark.start].append(i)
+        ends[mark.end].append(i)
+    bounds = sorted({0, len(text), *starts, *ends, *anchors})
+    active: set[int] = set()
+    out: list[Segment] = []
+    for k, a in enumerate(bounds):
+        active.difference_update(ends.get(a, ()))
+        active.update(starts.get(a, ()))
+        here = list(anchors.get(a, ()))
+        if k + 1 < len(bounds):
+            covering = [marks[i] for i in sorted(active)]
+            kinds = {m.kind for m in covering}
+            out.append(
+                Segment(
+                    text=text[a : bounds[k + 1]],
+                    kinds=[kind for kind in MARK_KINDS if kind in kinds],
+                    items=list(dict.fromkeys(m.item for m in covering if m.item)),
+                    note="; ".join(dict.fromkeys(m.note for m in covering if m.kind != "removed")),
+                    removed="; ".join(dict.fromkeys(m.note for m in covering if m.kind == "removed")),
+                    anchors=here,
+                )
+            )
+        elif here:
+            out.append(Segment(text="", anchors=here))
+    return out

@@ -1,0 +1,249 @@
+"""Event detection on invented sentences, the taxonomy file, and the seeds (when ../shared is present)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from claimgraph.events import Taxonomy, TaxonomyError, detect_events, load_taxonomy, parse_taxonomy
+from claimgraph.model import Document, Event, Place, Removed, Span
+from claimgraph.nlp import paragraph_doc
+from claimgraph.quantities import find_quantities
+from claimgraph.times import resolve_times
+
+if TYPE_CHECKING:
+    from claimgraph.pipeline import Pipeline
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+GOLD = SHARED / "eval" / "seeds.gold.json"
+CASE_TYPES = SHARED / "eval" / "events" / "case2021_event_types.txt"
+CASE_NOTE = SHARED / "eval" / "events" / "case2021_note_on_event_types.txt"
+
+# Gold seed events the rules must find (of 9; measured 8 when written: the one missed
+# lists units after "there are", with no trigger word). Raise it as the rules improve.
+SEED_EVENTS_FLOOR = 7
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+def place(document: Document, name: str, n: int = 1) -> Place:
+    start = document.text.index(name)
+    return Place(
+        id=f"{document.id}/p{n}", document=document.id, mention=Span(start, start + len(name)), name=name
+    )
+
+
+def run(
+    pipeline: Pipeline, taxonomy: Taxonomy, text: str, published: str | None = "2024-05-10", **kw: Any
+) -> tuple[Document, list[Event]]:
+    document = Document(text=text, published=published, **kw)
+    analysis = pipeline.analyze(document)
+    parsed = pipeline.nlp(paragraph_doc(pipeline.nlp, text))
+    places = [place(document, name, n) for n, name in enumerate(kw.get("meta", {}).get("places", []), 1)]
+    times = resolve_times(parsed, document)
+    events = detect_events(
+        document, parsed, analysis.claims, places, times, find_quantities(parsed), taxonomy
+    )
+    return document, events
+
+
+def only(events: list[Event], kind: str) -> Event:
+    matching = [e for e in events if e.type == kind]
+    assert len(matching) == 1, [(e.type, e.trigger) for e in events]
+    return matching[0]
+
+
+def test_reported_deployment(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Officials said the Veldorian army deployed about 40 tanks to Marrow County in early March."
+    document, events = run(pipeline, taxonomy, text, meta={"places": ["Marrow County"]})
+    event = only(events, "deployment")
+    assert event.trigger is not None and event.trigger.text(text) == "deployed"
+    assert (event.actor, event.equipment, event.quantity, event.approximate) == (
+        "Veldorian army",
+        ["tanks"],
+        40.0,
+        True,
+    )
+    assert event.places == [f"{document.id}/p1"]
+    assert event.time is not None and (event.time.start, event.time.end) == ("2024-03-01", "2024-03-10")
+    assert len(event.claims) == 1
+    assert event.acled_code == "CHANGE_TO_GROUP_ACT" and event.confidence is not None
+    assert all(e.trigger is not None and e.trigger.text(text) != "said" for e in events)
+
+
+def test_arrest_with_count_place_and_weekday(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Border police detained twelve fishermen near Port Alda on Tuesday."
+    document, events = run(pipeline, taxonomy, text, meta={"places": ["Port Alda"]})
+    event = only(events, "arrest_detention")
+    assert (event.actor, event.target, event.quantity, event.approximate) == (
+        "Border police",
+        "fishermen",
+        12.0,
+        False,
+    )
+    assert event.places == [f"{document.id}/p1"]
+    assert event.time is not None and event.time.start == "2024-05-07"  # the Tuesday before Friday 10 May
+    assert event.claims == []  # the article asserts it itself
+    assert event.acled_code == "ARREST"
+
+
+def test_passive_with_agent(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Two hundred refugees were repatriated by the Keshan authorities."
+    _, events = run(pipeline, taxonomy, text)
+    event = only(events, "repatriation")
+    assert (event.actor, event.target, event.quantity) == ("Keshan authorities", "refugees", 200.0)
+
+
+def test_conjoined_targets_are_summed(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Guards arrested nine men and three women at the ferry terminal."
+    _, events = run(pipeline, taxonomy, text)
+    assert only(events, "arrest_detention").quantity == 12.0
+
+
+def test_order_carries_the_equipment_and_the_ordered_move(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "The general ordered the brigade to move its rocket launchers to the coast."
+    _, events = run(pipeline, taxonomy, text)
+    order = only(events, "order")
+    assert order.actor == "general"
+    assert order.equipment == ["rocket launchers"]
+    move = only(events, "deployment")
+    assert (move.actor, move.equipment) == ("brigade", ["rocket launchers"])
+
+
+def test_phrasal_and_constrained_triggers(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "The port city was locked down last week. Rebels planted landmines along the road. She moved to a new flat."
+    _, events = run(pipeline, taxonomy, text)
+    kinds = sorted(e.type for e in events)
+    assert kinds == ["lockdown", "mine_laying"]  # moving house is not a deployment
+    lockdown = only(events, "lockdown")
+    assert lockdown.trigger is not None and lockdown.trigger.text(text) == "locked down"
+    assert lockdown.time is not None and (lockdown.time.start, lockdown.time.end) == (
+        "2024-04-29",
+        "2024-05-05",
+    )
+
+
+def test_negated_and_removed_triggers_give_no_event(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "The navy did not deploy any ships.\nRead more: troops deployed to the island"
+    tail = text.index("Read more")
+    _, events = run(pipeline, taxonomy, text, removed=[Removed(tail, len(text), "related-link")])
+    assert events == []
+
+
+def test_possible_events_get_lower_confidence(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Soldiers arrested the smugglers. Soldiers might arrest the smugglers."
+    _, events = run(pipeline, taxonomy, text)
+    first, second = (e.confidence for e in events)
+    assert first is not None and second is not None and second < first
+
+
+def test_taxonomy_types_and_codes(taxonomy: Taxonomy) -> None:
+    required = {
+        "deployment", "withdrawal", "exercise", "weapons_test", "strike", "clash", "arrest_detention",
+        "repatriation", "smuggling", "protest", "agreement", "border_closure", "execution", "lockdown", "order",
+    }  # fmt: skip
+    assert required <= set(taxonomy.types)
+    assert all(re.fullmatch(r"[A-Z_]+", t.acled_code) for t in taxonomy.types.values())
+    assert all(0 < t.acled_confidence <= 1 and t.description for t in taxonomy.types.values())
+
+
+def test_malformed_taxonomy_raises_a_claimgraph_error(tmp_path: Path) -> None:
+    with pytest.raises(TaxonomyError):
+        parse_taxonomy(
+            {
+                "types": {
+                    "x": {
+                        "triggers": [{"lemma": "go", "object": ["@nowhere"]}],
+                        "acled": {"code": "OTHER", "confidence": 1},
+                    }
+                }
+            }
+        )
+    bad = tmp_path / "t.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(TaxonomyError):
+        load_taxonomy(bad)
+
+
+# --- shared data ------------------------------------------------------------------------------
+
+
+@pytest.mark.shared
+def test_acled_codes_are_case2021_codes(taxonomy: Taxonomy) -> None:
+    if not CASE_TYPES.is_file():
+        pytest.skip(f"shared evaluation data not found at {CASE_TYPES}")
+    codes = set(CASE_TYPES.read_text(encoding="utf-8").split())
+    codes |= {w for w in CASE_NOTE.read_text(encoding="utf-8").split() if re.fullmatch(r"[A-Z_]{4,}", w)}
+    for t in taxonomy.types.values():
+        assert t.acled_code in codes, t.name
+        assert all(code in codes for _, code, _ in t.acled_context), t.name
+
+
+def _family_match(gold_type: str, system_type: str, taxonomy: Taxonomy) -> bool:
+    return bool(set(gold_type.lower().split("_")) & taxonomy.family(system_type))
+
+
+@pytest.mark.shared
+def test_seed_events(pipeline: Pipeline, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]) -> None:
+    """A gold event is found when an event of the same family has its trigger sentence over a claim's evidence."""
+    from claimgraph.ingest import read_path
+
+    if not GOLD.is_file():
+        pytest.skip(f"shared evaluation data not found at {GOLD}")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    found = total = with_quantity = quantity_ok = with_time = time_ok = 0
+    lines = []
+    for entry in gold["documents"]:
+        (document,) = list(read_path(str(SHARED / entry["file"])))
+        assert isinstance(document, Document)
+        analysis = pipeline.analyze(document)
+        document = analysis.document
+        parsed = pipeline.nlp(paragraph_doc(pipeline.nlp, document.text))
+        times = resolve_times(parsed, document)
+        events = detect_events(
+            document, parsed, analysis.claims, [], times, find_quantities(parsed), taxonomy
+        )
+        sentences = {
+            e.id: Span(s.start_char, s.end_char)
+            for e in events
+            if e.trigger is not None
+            for s in [parsed.char_span(e.trigger.start, e.trigger.end, alignment_mode="expand").sent]  # type: ignore[union-attr]
+        }
+        evidence = {c["id"]: c["evidence"] for c in entry["claims"]}
+        for g in entry["events"]:
+            total += 1
+            spans = []
+            for cid in g["claims"]:
+                at = document.text.find(evidence[cid])
+                if at >= 0:
+                    spans.append(Span(at, at + len(evidence[cid])))
+            hits = [
+                e
+                for e in events
+                if _family_match(g["type"], e.type, taxonomy)
+                and any(sentences[e.id].overlaps(s) for s in spans)
+            ]
+            found += bool(hits)
+            if "quantity" in g:
+                with_quantity += 1
+                quantity_ok += any(e.quantity == g["quantity"] for e in hits)
+            if "time" in g:
+                with_time += 1
+                quantity_time = [(e.time.start, e.time.end) for e in hits if e.time]
+                time_ok += (g["time"]["start"], g["time"]["end"]) in quantity_time
+            lines.append(
+                f"{entry['id']} {g['id']} {g['type']}: {[(e.type, e.quantity, e.actor) for e in hits]}"
+            )
+    with capsys.disabled():
+        print(
+            f"\nseed events found {found}/{total}; quantity {quantity_ok}/{with_quantity}; time {time_ok}/{with_time}"
+        )
+        print("\n".join(lines))
+    assert found >= SEED_EVENTS_FLOOR

@@ -1,0 +1,515 @@
+"""The web app and JSON API over a temporary SQLite store of fictional, hand-built analyses.
+
+No parser is loaded: the analyses are built in memory (``_analysis``), except
+for the token test, which hands the app a stub pipeline.
+"""
+
+from __future__ import annotations
+
+import html.parser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+from fastapi.testclient import TestClient
+
+from claimgraph.model import (
+    Assessment,
+    Claim,
+    Document,
+    DocumentAnalysis,
+    Event,
+    Place,
+    Removed,
+    Source,
+    Span,
+    Story,
+    TimeInterval,
+)
+from claimgraph.store import open_store
+from claimgraph.web.app import CSP, create_app
+
+N_DOCUMENTS = 12
+OUTLETS = ("Lantern Post", "Quayside Herald", "Vell Valley Wire")
+
+
+def _find(text: str, part: str) -> Span:
+    start = text.index(part)
+    return Span(start, start + len(part))
+
+
+def _analysis(i: int) -> DocumentAnalysis:
+    """A fictional report: a ministry spokesperson quoted, relayed by the outlet; a ferry strike in Vellport."""
+    outlet = OUTLETS[i % len(OUTLETS)]
+    text = (
+        f"Report number {i} from the {outlet}.\n"
+        f'"The ferry to Vellport stopped on day {i}," said Ilsa Marrow, a spokesperson for the harbour ministry.\n'
+        f"An official who asked not to be named said the strike might last a week.\n"
+        "Subscribe to our newsletter."
+    )
+    doc = Document(
+        text=text,
+        title=f"Ferry strike, day {i}",
+        outlet=outlet,
+        published=f"2031-03-{i + 1:02d}",
+        url=f"https://example.invalid/ferry/{i}",
+    )
+    newsletter = _find(text, "Subscribe to our newsletter.")
+    doc.removed = [Removed(newsletter.start, newsletter.end, "newsletter")]
+    d = doc.id
+    marrow = Source(
+        f"{d}/s1", d, "person", False, [_find(text, "Ilsa Marrow")], name="Ilsa Marrow", key="ilsa-marrow"
+    )
+    official = Source(
+        f"{d}/s2", d, "anonymous", True, [_find(text, "An official")], descriptor="an official", key=None
+    )
+    paper = Source(f"{d}/s3", d, "outlet", False, [_find(text, outlet)], name=outlet, key=outlet.lower())
+    quote = _find(text, f"The ferry to Vellport stopped on day {i},")
+    claims = [
+        Claim(
+            f"{d}/c1", d, [quote], [_find(text, "said")], [_find(text, "Ilsa Marrow")],
+            chain=[paper.id, marrow.id], mode="quote", hedged=False, source=marrow.id,
+        ),
+        Claim(
+            f"{d}/c2", d, [_find(text, "the strike might last a week")], [_find(text, "said the")],
+            [_find(text, "An official")], chain=[official.id], mode="paraphrase", hedged=True,
+            source=official.id, hedges=[_find(text, "might")],
+        ),
+    ]  # fmt: skip
+    place = Place(
+        f"{d}/p1", d, _find(text, "Vellport"), "Vellport", country="XX", lat=54.5 + i / 10, lon=10.0
+    )
+    event = Event(
+        f"{d}/e1", d, "strike", trigger=_find(text, "stopped"), places=[place.id],
+        time=TimeInterval(f"2031-03-{i + 1:02d}", None, "day"), claims=[claims[0].id],
+    )  # fmt: skip
+    return DocumentAnalysis(doc, [marrow, official, paper], claims, [event], [place])
+
+
+HOSTILE = (
+    "Headline <script>window.__pwned = 1; alert(1)</script> and more.\n"
+    '<img src=x onerror="window.__pwned=2"> "We will <b onclick=alert(3)>never</b> stop," '
+    'said <a href="javascript:window.__pwned=3">Tomas Quill</a>, a dock worker.\n'
+    "<svg onload=window.__pwned=4></svg><iframe src=javascript:alert(5)></iframe>"
+    '<style>body{display:none}</style><base href="//evil.invalid/">'
+)
+
+
+def hostile_analysis() -> DocumentAnalysis:
+    """An article made of markup that would run script if it were ever emitted unescaped."""
+    text = HOSTILE
+    doc = Document(
+        text=text,
+        title="<script>window.__pwned=5</script>Dock strike",
+        outlet='"><img src=x onerror=alert(6)>',
+        published="2031-04-01",
+        url="javascript:window.__pwned=6",
+    )
+    d = doc.id
+    quill = Source(
+        f"{d}/s1", d, "person", False, [_find(text, "Tomas Quill")],
+        name="<img src=x onerror=window.__pwned=7>", key='x"><script>window.__pwned=8</script>',
+    )  # fmt: skip
+    claim = Claim(
+        f"{d}/c1", d, [_find(text, "We will <b onclick=alert(3)>never</b> stop,")], [_find(text, "said")],
+        [_find(text, "Tomas Quill")], chain=[quill.id], mode="quote", hedged=False, source=quill.id,
+    )  # fmt: skip
+    script = _find(text, "<script>window.__pwned = 1; alert(1)</script>")
+    doc.removed = [Removed(script.start, script.end, "<script>alert(9)</script>")]
+    place = Place(f"{d}/p1", d, _find(text, "<svg onload=window.__pwned=4>"), "<b>Port</b>", lat=1.0, lon=2.0)
+    event = Event(f"{d}/e1", d, "<script>x</script>", trigger=_find(text, "stop"), places=[place.id])
+    return DocumentAnalysis(doc, [quill], [claim], [event], [place])
+
+
+@dataclass
+class Fixture:
+    url: str
+    analyses: list[DocumentAnalysis]
+    hostile: DocumentAnalysis
+
+
+def fill_store(url: str, *, with_hostile: bool = True) -> Fixture:
+    analyses = [_analysis(i) for i in range(N_DOCUMENTS)]
+    hostile = hostile_analysis()
+    with open_store(url) as store:
+        for da in analyses:
+            store.save(da)
+        if with_hostile:
+            store.save(hostile)
+        stories = [
+            Story("story-ferry", [da.document.id for da in analyses], [da.events[0].id for da in analyses], "Ferry strike"),
+            Story("story-<b>dock</b>", [hostile.document.id], [], "<script>window.__pwned=9</script>"),
+        ]  # fmt: skip
+        assessments = [
+            Assessment(
+                f"a{i}", [da.claims[0].id], [da.sources[0].id], 1, False, "2",
+                ["one named origin", "<i>relayed</i> by the outlet"], relays=[da.sources[2].id], reliability="B",
+            )
+            for i, da in enumerate(analyses)
+        ] + [
+            Assessment(
+                "a-story", ["story-ferry", analyses[0].events[0].id], ["ilsa-marrow"], 1, False, "3",
+                ["single origin behind every report"], reliability="C",
+            ),
+        ]  # fmt: skip
+        store.save_cross(stories, assessments)
+    return Fixture(url, analyses, hostile)
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    return fill_store(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="module")
+def client(filled: Fixture) -> Any:
+    with TestClient(create_app(filled.url, None)) as c:
+        yield c
+
+
+def _all_pages(client: Any, path: str, limit: int, **params: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(1000):
+        query = {"limit": limit, **params, **({"cursor": cursor} if cursor else {})}
+        response = client.get(path, params=query)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["items"]) <= limit
+        items.extend(body["items"])
+        cursor = body["next"]
+        if cursor is None:
+            return items
+    raise AssertionError("pagination did not end")
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind", ["documents", "sources", "claims", "events", "places", "stories", "assessments"]
+)
+@pytest.mark.parametrize("limit", [1, 5, 1000])
+def test_pagination_covers_every_item_once(client: Any, filled: Fixture, kind: str, limit: int) -> None:
+    items = _all_pages(client, f"/api/{kind}", limit)
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids))
+    expected: dict[str, int] = {
+        "documents": N_DOCUMENTS + 1,
+        "sources": 3 * N_DOCUMENTS + 1,
+        "claims": 2 * N_DOCUMENTS + 1,
+        "events": N_DOCUMENTS + 1,
+        "places": N_DOCUMENTS + 1,
+        "stories": 2,
+        "assessments": N_DOCUMENTS + 1,
+    }
+    assert len(ids) == expected[kind]
+
+
+def test_claims_are_contract_objects_with_span_text(client: Any, filled: Fixture) -> None:
+    da = filled.analyses[3]
+    body = client.get("/api/claims", params={"document": da.document.id}).json()
+    assert [c["id"] for c in body["items"]] == [c.id for c in da.claims]
+    first = body["items"][0]
+    assert first["content"][0]["text"] == "The ferry to Vellport stopped on day 3,"
+    assert first["chain"] == [da.sources[2].id, da.sources[0].id]
+
+
+def test_default_limit_and_maximum(client: Any) -> None:
+    assert client.get("/api/claims").json()["next"] is None  # 25 claims < default 100
+    assert client.get("/api/claims", params={"limit": 1001}).status_code == 422
+    assert client.get("/api/claims", params={"limit": 0}).status_code == 422
+
+
+def test_bad_cursor_is_a_client_error(client: Any) -> None:
+    for cursor in ("not-a-cursor!", "WzFd", "eyJhIjoxfQ"):
+        assert client.get("/api/claims", params={"cursor": cursor}).status_code == 400
+
+
+def test_time_range_filter(client: Any) -> None:
+    items = _all_pages(client, "/api/documents", 100, since="2031-03-03", until="2031-03-05")
+    assert sorted(d["published"] for d in items) == ["2031-03-03", "2031-03-04", "2031-03-05"]
+    march = _all_pages(client, "/api/documents", 100, until="2031-03")
+    assert len(march) == N_DOCUMENTS
+    claims = _all_pages(client, "/api/claims", 100, since="2031-03-11", until="2031-03")
+    assert len(claims) == 2 * 2  # days 11 and 12, two claims each
+
+
+def test_source_filter(client: Any, filled: Fixture) -> None:
+    claims = _all_pages(client, "/api/claims", 7, source="ilsa-marrow")
+    assert len(claims) == N_DOCUMENTS and all(c["mode"] == "quote" for c in claims)
+    relayed = _all_pages(client, "/api/claims", 100, source="lantern post")
+    assert len(relayed) == len([a for a in filled.analyses if a.document.outlet == "Lantern Post"])
+    sources = _all_pages(client, "/api/sources", 100, source="ilsa-marrow")
+    assert {s["name"] for s in sources} == {"Ilsa Marrow"}
+    docs = _all_pages(client, "/api/documents", 100, source="ilsa-marrow")
+    assert len(docs) == N_DOCUMENTS
+
+
+def test_grade_filter(client: Any) -> None:
+    assert len(_all_pages(client, "/api/assessments", 100, grade="B2")) == N_DOCUMENTS
+    assert len(_all_pages(client, "/api/assessments", 100, grade="C")) == 1
+    assert len(_all_pages(client, "/api/assessments", 100, grade="3")) == 1
+    assert len(_all_pages(client, "/api/claims", 100, grade="B2")) == N_DOCUMENTS
+    assert _all_pages(client, "/api/claims", 100, grade="A1") == []
+    assert len(_all_pages(client, "/api/stories", 100, grade="C3")) == 1
+    assert len(_all_pages(client, "/api/events", 100, grade="C3")) == 1
+
+
+def test_place_filter(client: Any) -> None:
+    assert len(_all_pages(client, "/api/events", 100, place="vellport")) == N_DOCUMENTS
+    assert len(_all_pages(client, "/api/places", 100, place="Vellport")) == N_DOCUMENTS
+    assert _all_pages(client, "/api/events", 100, place="Nowhere") == []
+
+
+def test_document_search(client: Any) -> None:
+    found = _all_pages(client, "/api/documents", 100, q="day 7,")
+    assert [d["title"] for d in found] == ["Ferry strike, day 7"]
+    assert _all_pages(client, "/api/documents", 100, q="100%_") == []
+
+
+def test_one_document_in_full(client: Any, filled: Fixture) -> None:
+    da = filled.analyses[0]
+    body = client.get(f"/api/documents/{da.document.id}").json()
+    assert body["document"]["text"] == da.document.text
+    assert len(body["claims"]) == 2 and len(body["events"]) == 1
+    assert any(s["id"] == "story-ferry" for s in body["stories"])
+    assert client.get("/api/documents/doc-unknown").status_code == 404
+
+
+def test_openapi_lists_paths_and_every_get_answers(client: Any, filled: Fixture) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    paths = spec["paths"]
+    for name in ("documents", "sources", "claims", "events", "places", "stories", "assessments"):
+        assert f"/api/{name}" in paths
+    samples = {"document_id": filled.analyses[0].document.id}
+    for path, operations in paths.items():
+        if "get" not in operations:
+            continue
+        concrete = path.format(**samples)
+        response = client.get(concrete)
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["content-security-policy"] == CSP
+
+
+def test_openapi_document_validates() -> None:
+    validator = pytest.importorskip("openapi_spec_validator")
+    with TestClient(create_app("sqlite://", None)) as c:
+        validator.validate(c.get("/openapi.json").json())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "geojson", "graphml"])
+def test_export_endpoint(client: Any, fmt: str) -> None:
+    response = client.get("/api/export", params={"format": fmt})
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    assert "Vellport" in response.text
+
+
+def test_export_rejects_unknown_format(client: Any) -> None:
+    assert client.get("/api/export", params={"format": "xlsx"}).status_code == 422
+
+
+# --- writing is gated by the token ----------------------------------------------------------------
+
+
+class _StubPipeline:
+    """Stands in for the spaCy pipeline: an analysis with no claims."""
+
+    loads = 0
+
+    def analyze(self, document: Document) -> DocumentAnalysis:
+        return DocumentAnalysis(document=document)
+
+
+def _stub_factory() -> Any:
+    _StubPipeline.loads += 1
+    return _StubPipeline()
+
+
+POST_BODY = {"text": "A fictional note about the Vellport ferry.", "title": "Note", "outlet": "Lantern Post"}
+
+
+def test_post_is_off_without_token(tmp_path: Path) -> None:
+    with TestClient(create_app(str(tmp_path / "a.db"), None, pipeline_factory=_stub_factory)) as c:
+        assert c.post("/api/documents", json=POST_BODY).status_code == 403
+        assert (
+            c.post("/api/documents", json=POST_BODY, headers={"Authorization": "Bearer x"}).status_code == 403
+        )
+        assert c.get("/api/documents").json()["items"] == []
+
+
+def test_post_needs_the_token_and_loads_the_pipeline_lazily(tmp_path: Path) -> None:
+    _StubPipeline.loads = 0
+    with TestClient(create_app(str(tmp_path / "b.db"), "s3cret", pipeline_factory=_stub_factory)) as c:
+        assert _StubPipeline.loads == 0
+        assert c.post("/api/documents", json=POST_BODY).status_code == 401
+        assert (
+            c.post("/api/documents", json=POST_BODY, headers={"Authorization": "Bearer wrong"}).status_code
+            == 401
+        )
+        assert (
+            c.post("/api/documents", json=POST_BODY, headers={"Authorization": "Basic s3cret"}).status_code
+            == 401
+        )
+        assert _StubPipeline.loads == 0
+        ok = c.post("/api/documents", json=POST_BODY, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 201 and ok.json()["stored"] is True
+        again = c.post("/api/documents", json=POST_BODY, headers={"Authorization": "Bearer s3cret"})
+        assert again.json() == {**ok.json(), "stored": False}
+        assert _StubPipeline.loads == 1
+        assert (
+            c.post(
+                "/api/documents", json={"text": ""}, headers={"Authorization": "Bearer s3cret"}
+            ).status_code
+            == 422
+        )
+        listed = c.get("/api/documents").json()["items"]
+        assert [d["title"] for d in listed] == ["Note"]
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
+SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+class _Inspector(html.parser.HTMLParser):
+    """Collects what could run in a page: script elements, event-handler attributes, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.handlers: list[tuple[str, str]] = []
+        self.script_urls: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        if tag == "script":
+            self.scripts.append(values)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append((tag, name))
+            url = (value or "").strip().lower().replace("\t", "").replace("\n", "")
+            if name in URL_ATTRIBUTES and url.startswith(SCRIPT_SCHEMES):
+                self.script_urls.append((tag, value or ""))
+            if name == "id" and value:
+                self.ids.append(value)
+
+
+def inspect(page: str) -> _Inspector:
+    parser = _Inspector()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_home_lists_stories_with_counts_and_grades(client: Any) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Ferry strike" in page.text and "C3" in page.text
+    assert "text/html" in page.headers["content-type"]
+
+
+def test_home_falls_back_to_documents_without_stories(tmp_path: Path) -> None:
+    fixture = fill_store(str(tmp_path / "plain.db"), with_hostile=False)
+    with open_store(fixture.url) as store:
+        store.save_cross([], [])
+    with TestClient(create_app(fixture.url, None)) as c:
+        page = c.get("/").text
+    assert "<h1>Documents</h1>" in page and "Ferry strike, day 11" in page
+
+
+def test_document_page_highlights_and_anchors(client: Any, filled: Fixture) -> None:
+    da = filled.analyses[2]
+    response = client.get(f"/documents/{da.document.id}")
+    assert response.status_code == 200
+    page = response.text
+    parsed = inspect(page)
+    assert {"claim-0", "claim-1", "source-0", "event-0", "place-0"} <= set(parsed.ids)
+    assert 'href="#claim-0"' in page
+    assert 'data-items="claim-0' in page
+    assert '<span class="removed" title="removed: newsletter">Subscribe to our newsletter.</span>' in page
+    # The text comes back exactly: tags stripped and entities decoded, it equals the stored text.
+    start = page.index('<div class="text">') + len('<div class="text">')
+    body = page[start : page.index("</div>", start)]
+    assert _text_of(body) == da.document.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def _text_of(fragment: str) -> str:
+    parts: list[str] = []
+
+    class _P(html.parser.HTMLParser):
+        def handle_data(self, data: str) -> None:
+            parts.append(data)
+
+    p = _P(convert_charrefs=True)
+    p.feed(fragment)
+    p.close()
+    return "".join(parts)
+
+
+def test_source_page_shows_claims_across_documents(client: Any, filled: Fixture) -> None:
+    page = client.get("/sources/ilsa-marrow")
+    assert page.status_code == 200
+    assert page.text.count("The ferry to Vellport stopped") == N_DOCUMENTS
+    outlet = client.get("/sources/lantern%20post").text
+    assert "relayed, origin: Ilsa Marrow" in outlet
+    assert client.get("/sources/nobody").status_code == 404
+
+
+def test_story_page_draws_map_timeline_and_graph(client: Any) -> None:
+    page = client.get("/stories/story-ferry").text
+    assert page.count('class="marker event"') == N_DOCUMENTS
+    assert '<image href="/static/world-110m.svg"' in page
+    assert page.count('class="tick report"') == N_DOCUMENTS
+    assert 'class="node source"' in page and 'class="node claim"' in page and 'class="edge relays"' in page
+    assert "single origin behind every report" in page
+    assert client.get("/stories/nothing").status_code == 404
+
+
+def test_static_basemap_is_served(client: Any) -> None:
+    response = client.get("/static/world-110m.svg")
+    assert response.status_code == 200 and "<path" in response.text and "Natural Earth" in response.text
+
+
+@pytest.mark.parametrize("path", ["document", "source", "story", "home", "documents"])
+def test_hostile_article_renders_inert(client: Any, filled: Fixture, path: str) -> None:
+    hostile = filled.hostile
+    url = {
+        "document": f"/documents/{hostile.document.id}",
+        "source": "/sources/" + quote(hostile.sources[0].key or "", safe=""),
+        "story": "/stories/" + quote("story-<b>dock</b>", safe=""),
+        "home": "/",
+        "documents": "/documents",
+    }[path]
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    parsed = inspect(response.text)
+    # The only script is the app's own, from this server.
+    assert parsed.scripts == [{"src": "/static/app.js", "defer": None}]
+    assert parsed.handlers == []
+    assert parsed.script_urls == []
+    assert not {"iframe", "img", "style", "base", "b", "object", "embed"} & set(parsed.tags)
+    assert response.headers["content-security-policy"] == CSP
+
+
+def test_hostile_text_is_shown_literally(client: Any, filled: Fixture) -> None:
+    page = client.get(f"/documents/{filled.hostile.document.id}").text
+    assert "&lt;script&gt;window.__pwned = 1; alert(1)&lt;/script&gt;" in page
+    start = page.index('<div class="text">') + len('<div class="text">')
+    assert _text_of(page[start : page.index("</div>", start)]) == HOSTILE
+    assert 'href="javascript:' not in page
