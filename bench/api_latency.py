@@ -1,0 +1,193 @@
+"""API latency on a large store under concurrent clients.
+
+    .venv/bin/python bench/api_latency.py [--docs 10000] [--seed-docs 500] [--clients 20] [--requests 2000]
+
+1. Builds a store of --docs documents: the first --seed-docs BBC articles are analyzed
+   for real, then copied with a perturbed text (a numbered sentence appended, so each
+   copy is its own document with its own content hash) until the store holds --docs.
+2. Serves it with uvicorn (`claimgraph serve`) on 127.0.0.1, in a separate process.
+3. --clients threads send --requests GET requests in all, round-robin over the main
+   endpoints (first pages and a few pages further on through the cursor), and the
+   latency of each is recorded. Prints p50 / p95 / max per endpoint and overall.
+Traffic stays on loopback and the run is bounded in requests and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "bbc-2004-2005.jsonl"
+
+
+def build_store(url: str, corpus: Path, docs: int, seed_docs: int) -> float:
+    from claimgraph.model import Document, DocumentAnalysis
+    from claimgraph.pipeline import Pipeline
+    from claimgraph.store import open_store
+
+    started = time.perf_counter()
+    pipeline = Pipeline.load()
+    with corpus.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for _, line in zip(range(seed_docs), fh, strict=False)]
+    documents = [Document(text=r["text"], title=r.get("title"), outlet=r.get("outlet")) for r in rows]
+    seeds = list(pipeline.analyze_many(documents))
+    with open_store(url) as store:
+        for n in range(docs):
+            base = seeds[n % len(seeds)]
+            if n < len(seeds):
+                store.save(base)
+                continue
+            text = base.document.text + f"\n\nCopy {n} for the latency benchmark."
+            doc = dataclasses.replace(base.document, text=text, id="", removed=list(base.document.removed))
+            doc.__post_init__()
+
+            def moved(item_id: str, new_doc: str = doc.id, old: str = base.document.id) -> str:
+                return item_id.replace(old, new_doc, 1)
+
+            sources = [dataclasses.replace(s, id=moved(s.id), document=doc.id) for s in base.sources]
+            claims = [
+                dataclasses.replace(
+                    c,
+                    id=moved(c.id),
+                    document=doc.id,
+                    source=moved(c.source) if c.source else None,
+                    chain=[moved(i) for i in c.chain],
+                )
+                for c in base.claims
+            ]
+            places = [dataclasses.replace(p, id=moved(p.id), document=doc.id) for p in base.places]
+            events = [
+                dataclasses.replace(
+                    e,
+                    id=moved(e.id),
+                    document=doc.id,
+                    places=[moved(i) for i in e.places],
+                    claims=[moved(i) for i in e.claims],
+                )
+                for e in base.events
+            ]
+            store.save(DocumentAnalysis(doc, sources, claims, events, places, dict(base.produced_by)))
+    return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(url: str) -> tuple[float, bytes]:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        body = response.read()
+    return time.perf_counter() - started, body
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--seed-docs", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args(argv)
+    if not args.corpus.is_file():
+        print(f"no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "store.db")
+        built = build_store(db, args.corpus, args.docs, args.seed_docs)
+        print(f"store: {args.docs} documents built in {built:.0f} s")
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from claimgraph.cli import main; main()",
+                "serve",
+                "--db",
+                db,
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    get(base + "/api/documents?limit=1")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            first = json.loads(get(base + "/api/documents?limit=5")[1])
+            some_id = first["items"][0]["id"]
+            deep = base + "/api/claims?limit=100"
+            for _ in range(20):  # walk 20 pages in, to time a cursor far into the store
+                page = json.loads(get(deep)[1])
+                if not page.get("next"):
+                    break
+                deep = base + "/api/claims?limit=100&cursor=" + urllib.parse.quote(page["next"])
+            endpoints = {
+                "GET /api/documents": base + "/api/documents?limit=100",
+                "GET /api/claims": base + "/api/claims?limit=100",
+                "GET /api/claims (page 20)": deep,
+                "GET /api/sources": base + "/api/sources?limit=100",
+                "GET /api/events": base + "/api/events?limit=100",
+                "GET /api/stories": base + "/api/stories?limit=100",
+                "GET /api/documents/{id}": base + f"/api/documents/{some_id}",
+                "GET / (stories page)": base + "/",
+                "GET /documents/{id} (page)": base + f"/documents/{some_id}",
+            }
+            names = list(endpoints)
+            timings: dict[str, list[float]] = {n: [] for n in names}
+            lock = threading.Lock()
+            counter = iter(range(args.requests))
+
+            def client() -> None:
+                for i in counter:
+                    name = names[i % len(names)]
+                    seconds, _ = get(endpoints[name])
+                    with lock:
+                        timings[name].append(seconds)
+
+            threads = [threading.Thread(target=client) for _ in range(args.clients)]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=600)
+            wall = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    every = sorted(x for v in timings.values() for x in v)
+    print(f"{args.clients} clients, {len(every)} requests in {wall:.1f} s ({len(every) / wall:.0f} req/s)")
+    print(f"{'endpoint':32s} {'n':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
+    for name in [*names, "all"]:
+        values = sorted(timings[name]) if name != "all" else every
+        if not values:
+            continue
+        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+        print(
+            f"{name:32s} {len(values):5d} {statistics.median(values) * 1000:8.1f} "
+            f"{p95 * 1000:8.1f} {values[-1] * 1000:8.1f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
