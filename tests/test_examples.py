@@ -299,6 +299,6 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     names = [m["name"] for m in data["measurements"]]
     assert names[:2] == ["bare nlp.pipe", "analyze_many"]
     assert all(m["seconds"] > 0 and m["docs"] == 3 for m in data["measurements"])
-    assert set(data["stages_seconds"]) == {"clean", "parse", "attribution"}
+    assert set(data["stages_seconds"]) == {"clean", "parse", "attribution", "places", "events"}
     assert data["rss_mib"]["peak"] >= data["rss_mib"]["after_load"] > 0
     assert data["analyze_over_parse"] > 0
