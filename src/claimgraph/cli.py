@@ -182,6 +182,9 @@ def analyze(
             on_document=write_one if stream else None,
         )
         if not stream:
+            from claimgraph.linking import link
+
+            link(result.analysis)  # stories and grades across this run's documents
             _write_analysis(result.analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
     finally:
         if bar is not None:
@@ -222,6 +225,26 @@ def report(db: str | None, fmt: str, output: str | None) -> None:
 
     with open_store(db) as store:
         analysis = store.load()
+    out = _open_out(output)
+    try:
+        _write_analysis(analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+@cli.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", default=None)
+def stories(db: str | None, fmt: str, output: str | None) -> None:
+    """Group every stored document into stories, trace origins, grade them, and store the result."""
+    from claimgraph.linking import link
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        analysis = link(store.load())
+        store.save_cross(analysis.stories, analysis.assessments)
     out = _open_out(output)
     try:
         _write_analysis(analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())

@@ -27,7 +27,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from claimgraph.model import Analysis, Claim, Document, DocumentAnalysis, Skipped, Span
+from claimgraph.model import Analysis, Assessment, Claim, Document, DocumentAnalysis, Skipped, Span
 
 UNATTRIBUTED = "unattributed / author"
 CHAIN_ARROW = " → "
@@ -264,8 +264,54 @@ def _document_table(da: DocumentAnalysis) -> Table:
     return table
 
 
+def shared_assessments(analysis: Analysis) -> list[Assessment]:
+    """Assessments worth a reader's eye: claims carried by several documents, circular
+    reporting, or corroboration (credibility 1 or 2)."""
+    owner = {c.id: da.document.id for da in analysis.documents for c in da.claims}
+    out = []
+    for a in analysis.assessments:
+        documents = {owner[c] for c in a.subject if c in owner}
+        if len(documents) > 1 or a.circular or a.credibility in ("1", "2"):
+            out.append(a)
+    return out
+
+
+def _stories_table(analysis: Analysis) -> Table:
+    titles = {
+        da.document.id: da.document.title or da.document.path or da.document.id for da in analysis.documents
+    }
+    claims = {c.id: (da, c) for da in analysis.documents for c in da.claims}
+    chosen = shared_assessments(analysis)
+    table = Table(title="Stories across articles", expand=True, show_lines=False)
+    table.add_column("story / claim", ratio=5)
+    table.add_column("origins", ratio=1, justify="right")
+    table.add_column("grade", ratio=1)
+    table.add_column("reasons", ratio=5)
+    for story in analysis.stories:
+        docs = "; ".join(shorten(safe_text(titles.get(d, d)), 60) for d in story.documents)
+        table.add_row(
+            _m(f"[bold]{_e(shorten(safe_text(story.label or story.id), 80))}[/]\n{_e(docs)}"), "", "", ""
+        )
+        members = set(story.documents)
+        for a in chosen:
+            first = next((claims[c] for c in a.subject if c in claims), None)
+            if first is None or first[0].document.id not in members:
+                continue
+            da, claim = first
+            flag = " [red]circular[/]" if a.circular else ""
+            table.add_row(
+                _m("  " + _e(spans_text(da.document.text, claim.content, CONTENT_MAX_CHARS))),
+                str(a.independent_origins),
+                _m(f"{a.reliability}{a.credibility}{flag}"),
+                _m(_e(shorten(safe_text("; ".join(a.reasons)), 400))),
+            )
+        table.add_section()
+    return table
+
+
 def render_table(analysis: Analysis, console: Console) -> None:
-    """Print the report for ``analysis`` on ``console``: per document, claims by origin, then a summary."""
+    """Print the report for ``analysis`` on ``console``: per document, claims by origin; then
+    stories across articles with their origins and grades; then a summary."""
     for da in analysis.documents:
         for line in _document_header(da):
             console.print(line)
@@ -273,6 +319,9 @@ def render_table(analysis: Analysis, console: Console) -> None:
             console.print(_document_table(da))
         else:
             console.print(_m("[dim]no claims found[/]"))
+        console.print()
+    if analysis.stories:
+        console.print(_stories_table(analysis))
         console.print()
     console.print(_m(f"[bold]{escape(str(summarize(analysis)))}[/]"))
 
