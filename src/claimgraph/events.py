@@ -179,6 +179,11 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 # --- the parse -------------------------------------------------------------------------------
 
 
+def _tokens_over(parsed: Doc, span: Span) -> list[Token]:
+    chosen = parsed.char_span(span.start, span.end, alignment_mode="expand")
+    return list(chosen) if chosen is not None else []
+
+
 def _tok_span(tok: Token) -> Span:
     return Span(tok.idx, tok.idx + len(tok.text))
 
@@ -451,7 +456,7 @@ def detect_events(
     """One Event per taxonomy trigger in ``parsed`` (see the module docstring for each field)."""
     text = document.text
     cues = [c for claim in claims for c in claim.cue]
-    cue_tokens = {t.i for t in parsed if any(c.overlaps(_tok_span(t)) for c in cues)}
+    cue_tokens = {t.i for c in cues for t in _tokens_over(parsed, c)}
     attributed = [c for c in claims if c.mode != "unattributed"]
     events: list[Event] = []
     for tok in parsed:

@@ -276,6 +276,7 @@ def _unit_text(parsed: Doc, head: Token, after: int) -> Span:
 def find_quantities(parsed: Doc) -> list[Quantity]:
     """Every number expression in ``parsed``, with approximation, range ends and the counted noun."""
     out: list[Quantity] = []
+    text = parsed.text
     runs = _runs(parsed)
     used: set[int] = set()
     for n, (start, end) in enumerate(runs):
@@ -308,7 +309,7 @@ def find_quantities(parsed: Doc) -> list[Quantity]:
         unit = unit_span = None
         if counted is not None:
             unit_chars = _unit_text(parsed, counted, span_end)
-            unit = unit_chars.text(parsed.text)
+            unit = unit_chars.text(text)
             unit_span = Span(counted.idx, counted.idx + len(counted.text))
         if first_word in ("a", "an") and parsed[start + 1].lower_ == "dozen" and counted is None:
             approximate = True
@@ -332,6 +333,7 @@ def find_quantities(parsed: Doc) -> list[Quantity]:
 def _vague(parsed: Doc) -> list[Quantity]:
     """ "hundreds of soldiers", "dozens of tanks": approximate, at least twice the scale."""
     out = []
+    text = parsed.text
     for tok in parsed:
         scale = VAGUE_SCALES.get(tok.lower_)
         if scale is None or tok.i + 1 >= len(parsed) or parsed[tok.i + 1].lower_ != "of":
@@ -344,9 +346,7 @@ def _vague(parsed: Doc) -> list[Quantity]:
                 value=float(2 * scale),
                 approximate=True,
                 low=float(2 * scale),
-                unit=_unit_text(parsed, counted, tok.i + 2).text(parsed.text)
-                if counted is not None
-                else None,
+                unit=_unit_text(parsed, counted, tok.i + 2).text(text) if counted is not None else None,
                 unit_span=Span(counted.idx, counted.idx + len(counted.text)) if counted is not None else None,
                 head=counted.i if counted is not None else None,
             )

@@ -33,6 +33,7 @@ from claimgraph.attribution.syntax import (
     misattached_subject,
     source_tokens,
     subject_of,
+    tokens_in,
     trim,
 )
 from claimgraph.model import Span
@@ -320,7 +321,7 @@ class Finder:
         relay_ids = {t.i for r in relays for t in r.subtree}
         exclude = subj_ids | relay_ids | {verb.i}
         cue = cue_span(self.doc, verb, subj_end, start=start)
-        exclude |= {t.i for t in self.doc if any(s.start <= t.idx < s.end for s in cue)}
+        exclude |= {t.i for s in cue for t in tokens_in(self.doc, s)}
 
         base = RawAttribution(
             rule="",

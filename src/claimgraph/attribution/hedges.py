@@ -49,9 +49,10 @@ def find_hedges(doc: Doc, lex: Lexicons, raw: RawAttribution, quotes: Quotes) ->
     nxt = doc[sent.end].sent if sent.end < len(doc) else None
     if nxt is not None:
         window_end = nxt.end_char
-    window = doc.text[sent.start_char : window_end].lower()
+    window = doc.char_span(sent.start_char, window_end, alignment_mode="expand")
+    window_text = window.text.lower() if window is not None else ""
     for phrase in lex.hedge_phrases:
-        for m in re.finditer(re.escape(phrase), window):
+        for m in re.finditer(re.escape(phrase), window_text):
             start = sent.start_char + m.start()
             if quotes.region_at(start) is None:
                 out.append(Span(start, start + len(phrase)))

@@ -73,13 +73,14 @@ def _possessor(head: Token) -> Token | None:
 def _span_text(doc: Doc, toks: list[Token]) -> str:
     if not toks:
         return ""
-    return doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    return doc[toks[0].i : toks[-1].i + 1].text
 
 
 def describe(doc: Doc, head_i: int, span: Span, lex: Lexicons, in_quote: bool = False) -> Mention:
     """Type the mention whose head is token ``head_i`` and whose words are ``span``."""
     head = doc[head_i]
-    text = doc.text[span.start : span.end]
+    chosen = doc.char_span(span.start, span.end, alignment_mode="expand")
+    text = chosen.text if chosen is not None else ""
     lower = text.lower()
     lemma = head.lemma_.lower()
     words = {t.lower_ for t in doc[head.left_edge.i : head.i + 1]}

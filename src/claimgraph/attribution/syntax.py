@@ -89,13 +89,20 @@ def _subtree_runs(tokens: list[Token], exclude: set[int]) -> list[list[Token]]:
 
 
 def content_spans(doc: Doc, tokens: list[Token], exclude: set[int]) -> list[Span]:
-    text = doc.text
+    """Character spans of ``tokens`` less ``exclude``: one per contiguous run, edges trimmed."""
     out: list[Span] = []
     for run in _subtree_runs(sorted(tokens, key=lambda t: t.i), exclude):
-        span = char_span(trim_run(run))
-        if span is not None and any(ch.isalnum() for ch in text[span.start : span.end]):
+        run = trim_run(run)
+        span = char_span(run)
+        if span is not None and any(any(ch.isalnum() for ch in t.text) for t in run):
             out.append(span)
     return out
+
+
+def tokens_in(doc: Doc, span: Span) -> list[Token]:
+    """The tokens overlapping a character span (no scan of the whole document)."""
+    chosen = doc.char_span(span.start, span.end, alignment_mode="expand")
+    return list(chosen) if chosen is not None else []
 
 
 def cue_span(
