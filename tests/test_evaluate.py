@@ -8,6 +8,7 @@ read the real evaluation data beside the repository and skip when it is absent.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -26,8 +27,21 @@ from claimgraph.evaluate import (
 )
 from claimgraph.evaluate.brat import parse_ann, span_text_mismatches
 from claimgraph.evaluate.common import AnalyzeFn, find_all, normalize_spans, tokens_in, word_tokens
-from claimgraph.evaluate.seeds_gold import GoldDocument, load_gold
-from claimgraph.model import Claim, Document, DocumentAnalysis, Removed, Source, Span
+from claimgraph.evaluate.gate import geo_figures
+from claimgraph.evaluate.seeds_events import sentence_spans
+from claimgraph.evaluate.seeds_gold import GoldDocument, load_gold, locate_evidence
+from claimgraph.model import (
+    Claim,
+    Document,
+    DocumentAnalysis,
+    Event,
+    Place,
+    Removed,
+    Source,
+    Span,
+    TimeInterval,
+)
+from claimgraph.places.gazetteer import distance_km
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval" / "shared"
 POLNEAR = FIXTURES / "eval" / "polnear" / "dev"
@@ -331,7 +345,42 @@ def perfect_seed(document: Document, gold: GoldDocument) -> DocumentAnalysis:
         )
         for c in gold.claims
     ]
-    return DocumentAnalysis(document=document, sources=sources, claims=claims)
+    removed = [r.span for r in document.removed]
+    mentioned = [
+        (p, o) for p in gold.places if not p.noise for o in locate_evidence(text, p.evidence, removed)
+    ]
+    places = [
+        Place(
+            id=f"s-{gold.id}-p{n}",
+            document=document.id,
+            mention=occurrence,
+            name=p.evidence,
+            country=p.country,
+            feature=p.feature,
+            lat=p.lat,
+            lon=p.lon,
+        )
+        for n, (p, occurrence) in enumerate(mentioned)
+    ]
+    evidence = {c.id: c.evidence for c in gold.claims}
+    events = []
+    for e in gold.events:
+        # The trigger spans the first claim's evidence (or the first place mention): inside the event's sentences.
+        anchor = evidence[e.claims[0]] if e.claims else e.places[0]
+        mentions = [o for m in e.places for o in locate_evidence(text, m, removed)]
+        start, end = e.time if e.time is not None else (None, None)
+        events.append(
+            Event(
+                id=f"s-{e.id}",
+                document=document.id,
+                type="test",
+                trigger=locate_evidence(text, anchor, removed)[0],
+                quantity=e.quantity,
+                places=[p.id for p in places if any(p.mention.overlaps(m) for m in mentions)],
+                time=TimeInterval(start, end, "day") if e.time is not None else None,
+            )
+        )
+    return DocumentAnalysis(document=document, sources=sources, claims=claims, places=places, events=events)
 
 
 def system_source(result: DocumentAnalysis, source_id: str) -> Source:
@@ -344,6 +393,16 @@ def system_claim(result: DocumentAnalysis, claim_id: str) -> Claim:
     return next(c for c in result.claims if c.id == claim_id)
 
 
+def system_event(result: DocumentAnalysis, event_id: str) -> Event:
+    return next(e for e in result.events if e.id == event_id)
+
+
+def system_places(result: DocumentAnalysis, name: str) -> list[Place]:
+    found = [p for p in result.places if p.mention.text(result.document.text) == name]
+    assert found, name
+    return found
+
+
 def seeds_figures(mutate: Mutation | None = None) -> dict[str, float]:
     return evaluate_seeds(SEEDS_GOLD, seeds_analysis(mutate)).figures
 
@@ -351,18 +410,28 @@ def seeds_figures(mutate: Mutation | None = None) -> dict[str, float]:
 def test_seeds_perfect_analysis_scores_one_everywhere() -> None:
     result = evaluate_seeds(SEEDS_GOLD, seeds_analysis())
     assert result.figures == dict.fromkeys(result.figures, 1.0)
-    assert len(result.figures) == 8
+    assert len(result.figures) == 16
     assert result.counts["seeds.documents"] == 2
     assert result.counts["seeds.noise.gold"] == 3
     assert result.counts["seeds.sources.gold"] == 5
     assert result.counts["seeds.claims.gold"] == 5
     assert result.counts["seeds.claims.unmatched"] == 0
     assert result.counts["seeds.gold.not_in_text"] == 0
-    assert result.counts["seeds.places.gold"] == 1
+    assert result.counts["seeds.places.gold"] == 3
+    assert result.counts["seeds.places.system"] == 3
+    assert result.counts["seeds.places.noise.gold"] == 1
+    assert result.counts["seeds.places.noise.output"] == 0
+    assert result.counts["seeds.events.gold"] == 3
+    assert result.counts["seeds.events.matched"] == 3
+    assert result.counts["seeds.events.gold_with_places"] == 2
+    assert result.counts["seeds.events.gold_with_quantity"] == 1
+    assert result.counts["seeds.events.gold_with_time"] == 2
 
 
 def test_seeds_empty_analysis_scores_zero() -> None:
     result = evaluate_seeds(SEEDS_GOLD, empty_analysis)
+    # Outputting no place at all avoids the noise place.
+    assert result.figures.pop("seeds.places.noise_avoided") == 1.0
     assert set(result.figures.values()) == {0.0}
     assert "MISSED, no system source mention overlaps" in result.format(verbose=True)
 
@@ -493,14 +562,154 @@ def test_seeds_noise_must_be_covered_by_the_union_of_removed_ranges() -> None:
     assert seeds_figures(partial)["seeds.noise.recall"] == pytest.approx(2 / 3)
 
 
+def test_seeds_place_needs_the_right_country_on_every_mention() -> None:
+    def wrong(doc: str, result: DocumentAnalysis) -> None:
+        if doc == "fix-harbour":
+            system_places(result, "Kelby Island")[0].country = "IE"
+
+    figures = seeds_figures(wrong)
+    assert figures["seeds.places.found"] == 1.0
+    assert figures["seeds.places.country"] == pytest.approx(2 / 3)
+    assert figures["seeds.places.within50km"] == pytest.approx(2 / 3)
+
+
+def test_seeds_place_within_50_km_of_the_gold_point() -> None:
+    assert distance_km(69.0, 18.0, 69.4, 18.0) < 50 < distance_km(69.0, 18.0, 69.5, 18.0)
+
+    def move(lat: float | None) -> Mutation:
+        def mutate(doc: str, result: DocumentAnalysis) -> None:
+            if doc == "fix-valley":
+                system_places(result, "Tarsk")[0].lat = lat
+
+        return mutate
+
+    assert seeds_figures(move(69.4))["seeds.places.within50km"] == 1.0
+    for lat in (69.5, None):
+        figures = seeds_figures(move(lat))
+        assert figures["seeds.places.country"] == 1.0
+        assert figures["seeds.places.within50km"] == pytest.approx(2 / 3)
+
+
+def test_seeds_country_accepts_any_point_with_its_code() -> None:
+    def far(country: str) -> Mutation:
+        def mutate(doc: str, result: DocumentAnalysis) -> None:
+            if doc == "fix-valley":
+                norway = system_places(result, "Norway")[0]
+                norway.lat, norway.lon, norway.country = 65.0, 14.0, country
+
+        return mutate
+
+    assert distance_km(62.0, 10.0, 65.0, 14.0) > 300
+    assert seeds_figures(far("NO"))["seeds.places.within50km"] == 1.0
+    assert seeds_figures(far("SE"))["seeds.places.within50km"] == pytest.approx(2 / 3)
+
+
+def test_seeds_missing_place_and_place_on_noise_are_counted() -> None:
+    def change(doc: str, result: DocumentAnalysis) -> None:
+        text = result.document.text
+        if doc == "fix-harbour":
+            result.places.append(Place(id="s-noise", document="d", mention=at(text, "Brannock"), name="x"))
+        else:
+            result.places = [p for p in result.places if p.mention.text(text) != "Norway"]
+
+    result = evaluate_seeds(SEEDS_GOLD, seeds_analysis(change))
+    assert result.figures["seeds.places.found"] == pytest.approx(2 / 3)
+    assert result.figures["seeds.places.noise_avoided"] == 0.0
+    assert result.counts["seeds.places.noise.output"] == 1
+    verbose = result.format(verbose=True)
+    assert "noise place 'Brannock': OUTPUT as s-noise" in verbose
+    assert "place 'Norway': MISSED, no system place on it" in verbose
+
+
+def test_seeds_event_trigger_must_lie_in_its_claims_sentences() -> None:
+    def move(doc: str, result: DocumentAnalysis) -> None:
+        text = result.document.text
+        if doc == "fix-harbour":
+            system_event(result, "s-h1").trigger = at(text, "return")  # in claim k1's sentence
+        else:
+            system_event(result, "s-w2").trigger = at(text, "fell")  # the sentence before claim v1's
+
+    result = evaluate_seeds(SEEDS_GOLD, seeds_analysis(move))
+    assert result.figures["seeds.events.found"] == pytest.approx(2 / 3)
+    assert result.figures["seeds.events.places"] == 1.0  # w2 gives no place
+    assert "event w2: MISSED, no system event triggered in its sentences" in result.format(verbose=True)
+
+
+def test_seeds_event_without_claims_is_found_in_its_places_sentences() -> None:
+    def move(words: str) -> Mutation:
+        def mutate(doc: str, result: DocumentAnalysis) -> None:
+            if doc == "fix-valley":
+                system_event(result, "s-w1").trigger = at(result.document.text, words)
+
+        return mutate
+
+    assert seeds_figures(move("drilled"))["seeds.events.found"] == 1.0
+    figures = seeds_figures(move("said"))
+    assert figures["seeds.events.found"] == pytest.approx(2 / 3)
+    # w1 is the only gold event with a quantity, and one of two with places and times.
+    assert figures["seeds.events.quantity"] == 0.0
+    assert figures["seeds.events.places"] == pytest.approx(1 / 2)
+    assert figures["seeds.events.time"] == pytest.approx(1 / 2)
+
+
+def test_seeds_event_places_quantity_and_time_are_compared() -> None:
+    def wrong(doc: str, result: DocumentAnalysis) -> None:
+        if doc == "fix-valley":
+            w1 = system_event(result, "s-w1")
+            w1.quantity = 11.0
+            w1.places = [p.id for p in system_places(result, "Norway")]  # not the gold mention
+        else:
+            h1 = system_event(result, "s-h1")
+            assert h1.time is not None
+            h1.time = TimeInterval(h1.time.start, "2025-03-24", "day")
+
+    result = evaluate_seeds(SEEDS_GOLD, seeds_analysis(wrong))
+    assert result.figures["seeds.events.found"] == 1.0
+    assert result.figures["seeds.events.quantity"] == 0.0
+    assert result.figures["seeds.events.places"] == pytest.approx(1 / 2)
+    assert result.figures["seeds.events.time"] == pytest.approx(1 / 2)
+    verbose = result.format(verbose=True)
+    assert "quantity 11.0, gold 12" in verbose
+    assert "time ('2025-03-17', '2025-03-24'), gold ('2025-03-17', '2025-03-23')" in verbose
+
+
+def test_seeds_events_pair_one_to_one_best_first() -> None:
+    """Of two system events in the gold event's sentences, the one with more right attributes is its partner."""
+
+    def add(doc: str, result: DocumentAnalysis) -> None:
+        if doc == "fix-harbour":
+            decoy = Event(id="s-decoy", document="d", type="test", trigger=at(result.document.text, "ferry"))
+            result.events.insert(0, decoy)
+
+    result = evaluate_seeds(SEEDS_GOLD, seeds_analysis(add))
+    assert result.figures["seeds.events.time"] == 1.0
+    assert result.counts["seeds.events.system"] == 4
+    assert "event h1: found as s-h1 ('The ferry link" in result.format(verbose=True)
+
+
+def test_sentence_spans_tile_the_text_and_skip_initials() -> None:
+    text = 'J. R. Doe said "Yes." Then the U.S. team left.\nNew line here'
+    spans = sentence_spans(text)
+    assert [s.text(text) for s in spans] == [
+        'J. R. Doe said "Yes." ',
+        "Then the U.S. team left.\n",
+        "New line here",
+    ]
+    assert sentence_spans("") == []
+
+
 def test_seeds_format_is_stable() -> None:
     result = evaluate_seeds(SEEDS_GOLD, seeds_analysis())
     text = result.format()
     assert text == result.format()
     assert "seeds.claims.found" in text
-    assert "events, places: not scored yet" in text
+    assert re.search(r"^seeds.places.within50km +100.0%$", text, re.MULTILINE)
     assert "claim k1" not in text
-    assert "claim k1: found as s-k1 (100.0% covered)" in result.format(verbose=True)
+    verbose = result.format(verbose=True)
+    assert "claim k1: found as s-k1 (100.0% covered)" in verbose
+    assert "place 'Tarsk': found 1x, resolved: Tarsk (NO), up to 0 km from gold" in verbose
+    assert "noise place 'Brannock': not output" in verbose
+    assert "event w1: found as s-w1" in verbose
 
 
 def write_gold(tmp_path: Path, gold: dict[str, object]) -> Path:
@@ -518,8 +727,21 @@ def test_seeds_gold_errors_name_the_problem(tmp_path: Path) -> None:
     document = {"id": "one", "file": "seeds/one.txt", "sources": [source], "claims": [good_claim]}
     path = write_gold(tmp_path, {"format": "gold/1", "documents": [document]})
     assert evaluate_seeds(path, empty_analysis).counts["seeds.claims.gold"] == 1
+    bad_event = {"id": "e", "places": [], "claims": ["nope"]}
+    bad_place = {"evidence": "Ann", "lat": 1.0, "lon": 2.0}
+    bad_time = {"id": "e", "claims": ["x"], "time": {}}
     cases: list[tuple[dict[str, object], str]] = [
         ({"format": "gold/2", "documents": []}, "gold/1"),
+        ({"format": "gold/1", "documents": [{**document, "events": [bad_event]}]}, "unknown claims"),
+        ({"format": "gold/1", "documents": [{**document, "places": [bad_place]}]}, "'country'"),
+        ({"format": "gold/1", "documents": [{**document, "events": [bad_time]}]}, "neither"),
+        (
+            {
+                "format": "gold/1",
+                "documents": [{**document, "places": [{**bad_place, "country": "XX", "lat": "n"}]}],
+            },
+            "'lat' must be a number",
+        ),
         ({"format": "gold/1", "documents": [{**document, "file": "seeds/none.txt"}]}, "not found"),
         (
             {"format": "gold/1", "documents": [{**document, "claims": [{**good_claim, "chain": ["bob"]}]}]},
@@ -566,6 +788,7 @@ def test_repository_floors_name_only_figures_the_evaluators_produce() -> None:
     figures = {
         **evaluate_seeds(SEEDS_GOLD, empty_analysis).figures,
         **evaluate_polnear(POLNEAR, empty_analysis).figures,
+        **geo_figures(FIXTURES, lambda document: []),
     }
     assert floors
     assert set(floors) <= set(figures)
@@ -583,10 +806,11 @@ def test_run_gate_on_fixtures(tmp_path: Path) -> None:
         else:
             yield from fake(perfect)(documents)
 
-    figures, failures = run_gate(FIXTURES, analyze, floors_path=floors_path)
+    figures, failures = run_gate(FIXTURES, analyze, floors_path=floors_path, locate=fake_locate)
     assert failures == []
     assert figures["seeds.claims.found"] == 1.0
     assert figures["polnear.cue.exact.f1"] == 1.0
+    assert figures["geo.lgl.f1"] == 1.0
     figures, failures = run_gate(FIXTURES, empty_analysis, floors_path=floors_path)
     assert len(failures) == 2
     report = format_gate(figures, failures, load_floors(floors_path))
@@ -594,6 +818,59 @@ def test_run_gate_on_fixtures(tmp_path: Path) -> None:
     assert "FAIL seeds.claims.found: 0.0% is below its floor 100.0%" in report
     with pytest.raises(EvalError, match="floors file not found"):
         run_gate(FIXTURES, empty_analysis, floors_path=tmp_path / "absent.json")
+
+
+# Where the fictional geo fixtures' places lie; "Dunmore" is put about 320 km off on purpose.
+FAKE_POINTS = {
+    "Kelby Island": (57.2, -6.4),
+    "Dunmore": (60.0, -6.0),
+    "Tarsk": (69.0, 18.0),
+    "Fever": (0.0, 0.0),
+}
+
+
+def fake_locate(document: Document) -> list[Place]:
+    """Every name of ``FAKE_POINTS`` in the text, at its point ("Velmoor" is never found, "Fever" is wrong)."""
+    return [
+        Place(id=f"p{n}", document=document.id, mention=o, name=name, lat=lat, lon=lon)
+        for n, (name, (lat, lon)) in enumerate(FAKE_POINTS.items())
+        for o in find_all(document.text, name)
+    ]
+
+
+def test_geo_figures_on_fixtures() -> None:
+    assert distance_km(57.5, -5.0, 60.0, -6.0) > 161
+    figures = geo_figures(FIXTURES, fake_locate)
+    assert figures == {
+        "geo.lgl.precision": 1.0,
+        "geo.lgl.recall": 1.0,
+        "geo.lgl.f1": 1.0,
+        "geo.lgl.acc161": 0.5,
+        "geo.geovirus.precision": 0.5,
+        "geo.geovirus.recall": 0.5,
+        "geo.geovirus.f1": 0.5,
+        "geo.geovirus.acc161": 1.0,
+    }
+    assert geo_figures(FIXTURES / "seeds", fake_locate) == {}  # no eval/geo there: skipped
+
+
+def test_run_gate_without_locate_takes_places_from_the_analysis(tmp_path: Path) -> None:
+    floors_path = tmp_path / "floors.json"
+    floors_path.write_text('{"geo.lgl.acc161": 0.5, "geo.geovirus.f1": 0.5}', encoding="utf-8")
+
+    def analyze(documents: Sequence[Document]) -> Iterator[DocumentAnalysis]:
+        for document in documents:
+            places = fake_locate(document) if "#" in (document.path or "") else []
+            yield DocumentAnalysis(document=document, places=places)
+
+    figures, failures = run_gate(FIXTURES, analyze, floors_path=floors_path)
+    assert failures == []
+    assert figures["geo.geovirus.precision"] == 0.5
+    figures, failures = run_gate(FIXTURES, empty_analysis, floors_path=floors_path)
+    assert failures == [
+        "geo.lgl.acc161: 0.0% is below its floor 50.0%",
+        "geo.geovirus.f1: 0.0% is below its floor 50.0%",
+    ]
 
 
 # --- real evaluation data (../shared) -----------------------------------------------
@@ -639,3 +916,6 @@ def test_shared_seeds_gold_is_found_in_its_articles() -> None:
     result = evaluate_seeds(gold_path, oracle)
     assert result.counts["seeds.gold.not_in_text"] == 0
     assert set(result.figures.values()) == {1.0}
+    # Every gold event and place is reachable by the matching rules.
+    assert result.counts["seeds.events.matched"] == result.counts["seeds.events.gold"] > 0
+    assert result.counts["seeds.places.matched"] == result.counts["seeds.places.gold"] > 0

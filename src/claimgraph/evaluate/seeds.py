@@ -1,4 +1,4 @@
-"""Score noise removal, sources and claims (with relay chains) against a ``gold/1`` annotation.
+"""Score noise removal, sources, claims (with relay chains), places and events against a ``gold/1`` annotation.
 
 Every gold item is located by its ``evidence`` string: all its occurrences in the text,
 keeping only those outside ``Document.removed`` unless every occurrence is inside.
@@ -19,6 +19,8 @@ covers it most, and among equal covers the one with the least content (the most 
 One system claim may cover several gold claims: annotations often split one quotation
 that runs over several paragraphs into a claim per paragraph. A found claim's chain is right when the system chain equals the gold
 chain with each gold source replaced by its partner, element by element.
+
+Places and events are scored in ``seeds_events`` (its docstring gives the rules).
 """
 
 from __future__ import annotations
@@ -39,7 +41,23 @@ from claimgraph.evaluate.common import (
     tokens_in,
     word_tokens,
 )
-from claimgraph.evaluate.seeds_gold import GoldClaim, GoldDocument, GoldSource, load_gold
+from claimgraph.evaluate.seeds_events import (
+    EventOutcome,
+    NoisePlaceOutcome,
+    PlaceOutcome,
+    event_line,
+    noise_place_line,
+    place_line,
+    score_events,
+    score_places,
+)
+from claimgraph.evaluate.seeds_gold import (
+    GoldClaim,
+    GoldDocument,
+    GoldSource,
+    load_gold,
+    locate_evidence,
+)
 from claimgraph.model import Claim, Document, DocumentAnalysis, Source, Span
 
 # Share of an evidence string's word tokens a claim's content must cover to match it.
@@ -117,12 +135,11 @@ class DocumentOutcome:
     system_claims: int  # attributed ones
     unattributed: int
     unmatched: list[Claim] = field(default_factory=list)  # attributed, content overlaps no gold claim
-
-
-def _occurrences(text: str, needle: str, removed: list[Span]) -> list[Span]:
-    every = find_all(text, needle)
-    kept = [o for o in every if not any(o.overlaps(r) for r in removed)]
-    return kept or every
+    places: list[PlaceOutcome] = field(default_factory=list)
+    noise_places: list[NoisePlaceOutcome] = field(default_factory=list)
+    events: list[EventOutcome] = field(default_factory=list)
+    system_places: int = 0
+    system_events: int = 0
 
 
 def _trim(span: Span, text: str) -> Span:
@@ -153,8 +170,8 @@ def score_sources(gold: GoldDocument, result: DocumentAnalysis) -> list[SourceOu
     candidates: list[tuple[int, int, int, int]] = []
     in_text: list[bool] = []
     for g, source in enumerate(gold.sources):
-        evidence = _occurrences(text, source.evidence, removed)
-        aliases = [o for alias in source.aliases for o in _occurrences(text, alias, removed)]
+        evidence = locate_evidence(text, source.evidence, removed)
+        aliases = [o for alias in source.aliases for o in locate_evidence(text, alias, removed)]
         in_text.append(bool(evidence))
         for s, system in enumerate(result.sources):
             by_evidence, by_alias = _hits(evidence, system.mentions), _hits(aliases, system.mentions)
@@ -190,7 +207,7 @@ def score_claims(
     tokens = word_tokens(text)
     attributed = [c for c in result.claims if c.mode != "unattributed"]
     unattributed = [c for c in result.claims if c.mode == "unattributed"]
-    occurrences = [_occurrences(text, g.evidence, removed) for g in gold.claims]
+    occurrences = [locate_evidence(text, g.evidence, removed) for g in gold.claims]
     coverage = [[_coverage(occ, tokens, c.content) for c in attributed] for occ in occurrences]
     size = [sum(len(s) for s in c.content) for c in attributed]
     pairs = sorted(
@@ -234,6 +251,7 @@ def score_document(gold: GoldDocument, result: DocumentAnalysis) -> DocumentOutc
     sources = score_sources(gold, result)
     claims, unmatched = score_claims(gold, result, sources)
     attributed = sum(1 for c in result.claims if c.mode != "unattributed")
+    places, noise_places = score_places(gold, result)
     return DocumentOutcome(
         gold=gold,
         text=result.document.text,
@@ -244,6 +262,11 @@ def score_document(gold: GoldDocument, result: DocumentAnalysis) -> DocumentOutc
         system_claims=attributed,
         unattributed=len(result.claims) - attributed,
         unmatched=unmatched,
+        places=places,
+        noise_places=noise_places,
+        events=score_events(gold, result),
+        system_places=len(result.places),
+        system_events=len(result.events),
     )
 
 
@@ -295,6 +318,9 @@ def _document_lines(d: DocumentOutcome) -> list[str]:
     for claim in d.unmatched:
         content = " ".join(s.text(d.text) for s in claim.content)
         lines.append(f"  system claim {claim.id} matches no gold claim: {clip(content)!r}")
+    lines.extend(f"  {place_line(o)}" for o in d.places)
+    lines.extend(f"  {noise_place_line(o)}" for o in d.noise_places)
+    lines.extend(f"  {event_line(o, d.text)}" for o in d.events)
     return lines
 
 
@@ -309,7 +335,6 @@ class SeedsResult:
 
     def format(self, verbose: bool = False) -> str:
         lines = [f"Seeds: {self.gold_path}", *format_lines(self.figures, self.counts)]
-        lines.append("events, places: not scored yet")
         if verbose:
             for d in self.documents:
                 lines.extend(_document_lines(d))
@@ -322,6 +347,12 @@ def summarize(gold_path: str, outcomes: list[DocumentOutcome]) -> SeedsResult:
     sources = [s for d in outcomes for s in d.sources]
     claims = [c for d in outcomes for c in d.claims]
     found = [c for c in claims if c.found]
+    places = [p for d in outcomes for p in d.places]
+    noise_places = [n for d in outcomes for n in d.noise_places]
+    events = [e for d in outcomes for e in d.events]
+    with_places = [e for e in events if e.places_ok is not None]
+    with_quantity = [e for e in events if e.quantity_ok is not None]
+    with_time = [e for e in events if e.time_ok is not None]
     figures = {
         "seeds.noise.recall": ratio(sum(n.covered for n in noise), len(noise)),
         "seeds.sources.found": ratio(sum(s.found for s in sources), len(sources)),
@@ -331,6 +362,14 @@ def summarize(gold_path: str, outcomes: list[DocumentOutcome]) -> SeedsResult:
         "seeds.claims.chain": ratio(sum(c.chain_ok for c in claims), len(claims)),
         "seeds.claims.mode": ratio(sum(c.mode_ok for c in found), len(found)),
         "seeds.claims.hedged": ratio(sum(c.hedged_ok for c in found), len(found)),
+        "seeds.places.found": ratio(sum(p.found for p in places), len(places)),
+        "seeds.places.country": ratio(sum(p.country_ok for p in places), len(places)),
+        "seeds.places.within50km": ratio(sum(p.within_ok for p in places), len(places)),
+        "seeds.places.noise_avoided": ratio(sum(not n.output for n in noise_places), len(noise_places)),
+        "seeds.events.found": ratio(sum(e.found for e in events), len(events)),
+        "seeds.events.places": ratio(sum(bool(e.places_ok) for e in with_places), len(with_places)),
+        "seeds.events.quantity": ratio(sum(bool(e.quantity_ok) for e in with_quantity), len(with_quantity)),
+        "seeds.events.time": ratio(sum(bool(e.time_ok) for e in with_time), len(with_time)),
     }
     counts = {
         "seeds.documents": len(outcomes),
@@ -346,9 +385,20 @@ def summarize(gold_path: str, outcomes: list[DocumentOutcome]) -> SeedsResult:
         "seeds.claims.unmatched": sum(len(d.unmatched) for d in outcomes),
         "seeds.gold.not_in_text": sum(not n.in_text for n in noise)
         + sum(not s.in_text for s in sources)
-        + sum(not c.in_text for c in claims),
-        "seeds.events.gold": sum(d.gold.events for d in outcomes),
-        "seeds.places.gold": sum(d.gold.places for d in outcomes),
+        + sum(not c.in_text for c in claims)
+        + sum(not p.in_text for p in places)
+        + sum(not e.in_text for e in events),
+        "seeds.places.gold": len(places),
+        "seeds.places.matched": sum(p.found for p in places),
+        "seeds.places.system": sum(d.system_places for d in outcomes),
+        "seeds.places.noise.gold": len(noise_places),
+        "seeds.places.noise.output": sum(bool(n.output) for n in noise_places),
+        "seeds.events.gold": len(events),
+        "seeds.events.matched": sum(e.found for e in events),
+        "seeds.events.system": sum(d.system_events for d in outcomes),
+        "seeds.events.gold_with_places": len(with_places),
+        "seeds.events.gold_with_quantity": len(with_quantity),
+        "seeds.events.gold_with_time": len(with_time),
     }
     return SeedsResult(gold_path, figures, counts, outcomes)
 
