@@ -51,6 +51,7 @@ bench: dev
 	$(BIN)/python bench/bench.py --n 500 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
 	$(BIN)/python bench/memory.py --small 200 --large 2000 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
 	$(BIN)/python bench/api_latency.py --docs 10000 --clients 20 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
+	$(BIN)/python bench/linking.py --n 2000 --large 20000 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
 
 train-attribution: dev
 	$(BIN)/python scripts/train_cue_model.py $(SHARED)/eval/polnear/train -o src/claimgraph/data/cue_model.json

@@ -360,3 +360,49 @@ def test_seeds_one_story_nothing_confirmed(pipeline: Pipeline) -> None:
     assert all(a.credibility != "1" for a in analysis.assessments)
     multi = [a for a in analysis.assessments if len({c.split("/")[0] for c in a.subject}) > 1]
     assert all(a.independent_origins == 1 for a in multi)
+
+
+# -- kept vectors and cached reasons (performance, same results) -------------------
+
+
+def _reference_score(index: StoryIndex, a_id: str, b_id: str) -> float:
+    """The pair score recomputed from the index's counters with ``features.weigh``/``cosine``."""
+    from claimgraph.linking.features import cosine, weigh
+    from claimgraph.linking.stories import MIN_IDF_DOCS, NAME_WEIGHT, TERM_WEIGHT, TITLE_WEIGHT
+
+    a, b = index.docs[a_id], index.docs[b_id]
+    n = len(index.docs)
+    term_df, name_df = (index.term_df, index.name_df) if n >= MIN_IDF_DOCS else ({}, {})
+    n = n if n >= MIN_IDF_DOCS else 0
+    terms = cosine(weigh(a.terms, term_df, n), weigh(b.terms, term_df, n))
+    names = cosine(weigh(a.names, name_df, n), weigh(b.names, name_df, n))
+    titles = cosine(weigh(a.title_terms, term_df, n), weigh(b.title_terms, term_df, n))
+    return TERM_WEIGHT * terms + NAME_WEIGHT * names + TITLE_WEIGHT * titles
+
+
+@pytest.mark.parametrize("n", [12, 90])  # below and above MIN_IDF_DOCS
+def test_kept_vectors_score_as_the_tfidf_formula(lex: Lexicons, n: int) -> None:
+    linker = Linker(table=ReliabilityTable(), lexicons=lex)
+    linker.add(_synthetic(n, seed=11))
+    index = linker.index
+    ids = list(index.docs)
+    rng = random.Random(3)
+    pairs = [(ids[0], ids[1]), (ids[0], ids[-1])] + [tuple(rng.sample(ids, 2)) for _ in range(40)]
+    for a_id, b_id in pairs:
+        expected = _reference_score(index, a_id, b_id)
+        assert index.score(index.docs[a_id], index.docs[b_id]) == pytest.approx(expected, abs=1e-12)
+    assert any(_reference_score(index, a, b) > 0.3 for a, b in pairs)  # the check saw real matches
+    # document frequencies kept as arrays agree with the counters
+    for term, df in list(index.term_df.items())[:200]:
+        assert index.terms.df[index.terms.ids[term]] == df
+
+
+def test_identity_reasons_are_cached_and_refreshed() -> None:
+    from claimgraph.linking.identity import Identities
+
+    ids = Identities()
+    ids.note("person:ola varn", "doc-b", "same canonical name")
+    assert ids.reason("person:ola varn").endswith("(in doc-b)")
+    ids.note("person:ola varn", "doc-a", "same canonical name")
+    assert ids.reason("person:ola varn") == "person:ola varn: same canonical name (in doc-a, doc-b)"
+    assert ids.reason("person:ola varn") is ids.reason("person:ola varn")

@@ -13,6 +13,7 @@ publication date, sources, claims, places) and adds:
     copies.py    MinHash signatures of word shingles, LSH buckets
     features.py  content words, name phrases, TF-IDF
     stories.py   StoryIndex: incremental blocking, scoring, union-find
+    vectors.py   term vectors kept per document, TF-IDF weighting and cosine on arrays
     identity.py  Source.key across documents, and the grounds of each merge
     origins.py   claims -> origins, relays; claim groups (subjects)
     grading.py   reliability A–F (outlet table), credibility 1–6, reasons
@@ -30,8 +31,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from claimgraph.attribution.lexicon import Lexicons, load_lexicons
-from claimgraph.linking.copies import COPY_JACCARD
-from claimgraph.linking.features import content_terms, name_phrases, parse_day
+from claimgraph.linking.copies import COPY_JACCARD, SHINGLE_SIZE
+from claimgraph.linking.features import (
+    content_terms,
+    content_terms_of,
+    name_phrases,
+    parse_day,
+    shingles,
+    words,
+)
 from claimgraph.linking.grading import (
     ReliabilityTable,
     credibility,
@@ -94,6 +102,7 @@ class Linker:
     def features(self, da: DocumentAnalysis) -> DocFeatures:
         """What the story index keeps about ``da`` (body words, names, signature)."""
         body = body_text(da)
+        tokens = words(body)  # split once for content words and shingles
         names = name_phrases(body)
         for source in da.sources:
             key = named_key(source, self.lexicons)
@@ -107,9 +116,9 @@ class Linker:
             outlet=self.own_outlet(da),
             title=da.document.title or "",
             title_terms=content_terms(da.document.title or ""),
-            terms=content_terms(body, LEAD_WORDS),
+            terms=content_terms_of(tokens, LEAD_WORDS),
             names=names,
-            signature=self.index.hasher.text_signature(body),
+            signature=self.index.hasher.signature(shingles(tokens, SHINGLE_SIZE)),
         )
 
     def add(self, documents: Iterable[DocumentAnalysis]) -> None:

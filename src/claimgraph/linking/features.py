@@ -62,7 +62,12 @@ def content_terms(text: str, lead: int = 0) -> Counter[str]:
 
     The first ``lead`` content words (a news lead says what the story is) count twice.
     """
-    terms = [stem(w) for w in words(text) if len(w) >= 3 and w not in STOPWORDS]
+    return content_terms_of(words(text), lead)
+
+
+def content_terms_of(tokens: list[str], lead: int = 0) -> Counter[str]:
+    """``content_terms`` of words already split by ``words`` (to split a long text once)."""
+    terms = [stem(w) for w in tokens if len(w) >= 3 and w not in STOPWORDS]
     counts = Counter(terms)
     counts.update(terms[:lead])
     return counts

@@ -62,18 +62,25 @@ class Identities:
 
     grounds: dict[str, str] = field(default_factory=dict)  # key -> reason
     documents: dict[str, set[str]] = field(default_factory=dict)  # key -> document ids
+    # key -> its reason, built on first use: a key found in many documents is asked for
+    # once per assessment, and sorting its documents each time grows with the corpus.
+    reasons: dict[str, str] = field(default_factory=dict)
 
     def note(self, key: str, document: str, reason: str) -> None:
         self.grounds.setdefault(key, reason)
         self.documents.setdefault(key, set()).add(document)
+        self.reasons.pop(key, None)
 
     def shared(self, key: str) -> bool:
         return len(self.documents.get(key, ())) > 1
 
     def reason(self, key: str) -> str:
         """Why ``key`` stands for one source, naming the documents it was found in."""
-        docs = ", ".join(sorted(self.documents.get(key, ())))
-        return f"{key}: {self.grounds.get(key, 'one source')} (in {docs})"
+        found = self.reasons.get(key)
+        if found is None:
+            docs = ", ".join(sorted(self.documents.get(key, ())))
+            found = self.reasons[key] = f"{key}: {self.grounds.get(key, 'one source')} (in {docs})"
+        return found
 
 
 def _relay_of(da: DocumentAnalysis, source_id: str) -> tuple[str | None, bool]:

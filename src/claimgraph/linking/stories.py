@@ -16,11 +16,15 @@ Jaccard ≥ ``copies.COPY_JACCARD``) are always joined, and also kept apart as c
 
 Cost of adding one document: O(length) to build its features, then at most
 ``BANDS·copies.BUCKET_LIMIT + (BLOCK_NAMES + BLOCK_TERMS)·BUCKET_LIMIT`` candidates, each
-checked by a 60-value signature comparison; TF-IDF scores (linear in the two documents'
-distinct terms) only for candidates not yet in its story, at most ``GROUP_TRIES`` per
-existing story. Constant in the index size once buckets fill, so n documents cost O(n);
-nothing is compared with all documents, and adding documents later compares only the new
-ones. Memory: each document's term and name counts and its 60-value signature.
+checked by a 60-value signature comparison (all candidates in one array operation);
+TF-IDF scores only for candidates not yet in its story, at most ``GROUP_TRIES`` per
+existing story. A score reads the vectors kept on add (``vectors``: sorted term ids and
+sublinear term frequencies) and weights them in one array step, linear in the two
+documents' distinct terms; document frequencies are updated in O(the new document's
+terms). Constant in the index size once buckets fill, so n documents cost O(n); nothing is
+compared with all documents, and adding documents later compares only the new ones.
+Memory: each document's term and name counts, their id/frequency arrays, and its
+60-value signature (one row of ``StoryIndex.signatures``).
 Scores use document frequencies as they stand when the pair is scored, so the grouping
 can depend on input order (weakly).
 
@@ -35,8 +39,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimgraph.linking.copies import COPY_JACCARD, LshIndex, MinHasher, Signature, similarity
-from claimgraph.linking.features import cosine, weigh
+import numpy as np
+import numpy.typing as npt
+
+from claimgraph.linking.copies import COPY_JACCARD, NUM_PERM, LshIndex, MinHasher, Signature
+from claimgraph.linking.features import weigh
+from claimgraph.linking.vectors import Floats, TermVector, Vocabulary, cosine
 from claimgraph.model import Story
 
 # Pair score from which two documents report the same story. Calibrated on PolNeAR dev
@@ -56,11 +64,17 @@ WINDOW_DAYS = 7
 # Blocking keys per document (its heaviest names and words by TF-IDF), and the members of one key's bucket a new document meets.
 BLOCK_NAMES = 8
 BLOCK_TERMS = 8
-BUCKET_LIMIT = 20
+# Calibrated with bench/linking.py (BBC, 2,000 -> 20,000 documents with perturbed copies):
+# 20 -> 8 cuts TF-IDF comparisons at 20,000 by 28% (604k -> 434k); PolNeAR dev groups, the
+# linking fixtures and the seeds come out the same with any of 4, 8 or 20.
+BUCKET_LIMIT = 8
 # Members of one existing story a new document is scored against (most recent first) before
 # the rest of that story is passed over: with many copies of one text, candidates are mostly
-# one story, and scoring each of them would grow the cost with the corpus.
-GROUP_TRIES = 2
+# one story, and scoring each of them would grow the cost with the corpus. Was 2: with copies
+# filling the buckets a second try per story doubled the comparisons at 20,000 documents
+# (bench/linking.py: 434k -> 313k with 1, comparison ratio 2,000 -> 20,000 18.3x -> 14.1x);
+# PolNeAR dev groups, fixtures and seeds are the same with 1 or 2.
+GROUP_TRIES = 1
 
 
 @dataclass(slots=True)
@@ -76,6 +90,16 @@ class DocFeatures:
     terms: Counter[str]
     names: Counter[str]
     signature: Signature
+
+
+@dataclass(slots=True)
+class _Vectors:
+    """What ``StoryIndex`` keeps of one document's features for scoring (built once, on add)."""
+
+    terms: TermVector
+    names: TermVector
+    title: TermVector
+    row: int  # row of its signature in ``StoryIndex.signatures``
 
 
 @dataclass(slots=True)
@@ -128,6 +152,12 @@ class StoryIndex:
     copies: _UnionFind = field(default_factory=_UnionFind)
     pairs: list[PairScore] = field(default_factory=list)  # every pair scored (joined or not)
     comparisons: int = 0  # pairs scored by TF-IDF (copies and pairs already joined are not)
+    terms: Vocabulary = field(default_factory=Vocabulary)  # ids and df of content words
+    names: Vocabulary = field(default_factory=Vocabulary)  # ids and df (summed counts) of names
+    vectors: dict[str, _Vectors] = field(default_factory=dict)
+    signatures: npt.NDArray[np.uint64] = field(
+        default_factory=lambda: np.zeros((1024, NUM_PERM), dtype=np.uint64)
+    )
 
     def _block_keys(self, f: DocFeatures) -> list[str]:
         n = len(self.docs)
@@ -142,24 +172,59 @@ class StoryIndex:
             return True
         return abs((a.day - b.day).days) <= WINDOW_DAYS
 
-    def score(self, a: DocFeatures, b: DocFeatures) -> float:
-        """Story similarity of two indexed documents under the current document frequencies
-        (uniform weights while the index holds fewer than ``MIN_IDF_DOCS`` documents)."""
+    def _vectors_of(self, f: DocFeatures) -> _Vectors:
+        kept = self.vectors.get(f.id)
+        if kept is not None and self.docs.get(f.id) is f:
+            return kept
+        return _Vectors(
+            self.terms.vector(f.terms), self.names.vector(f.names), self.terms.vector(f.title_terms), -1
+        )
+
+    def _weighted(self, v: _Vectors) -> tuple[Floats, Floats, Floats]:
         n = len(self.docs)
-        term_df, name_df = (self.term_df, self.name_df) if n >= MIN_IDF_DOCS else ({}, {})
         n = n if n >= MIN_IDF_DOCS else 0
-        terms = cosine(weigh(a.terms, term_df, n), weigh(b.terms, term_df, n))
-        names = cosine(weigh(a.names, name_df, n), weigh(b.names, name_df, n))
-        titles = cosine(weigh(a.title_terms, term_df, n), weigh(b.title_terms, term_df, n))
+        return self.terms.weights(v.terms, n), self.names.weights(v.names, n), self.terms.weights(v.title, n)
+
+    def _score(self, a: _Vectors, wa: tuple[Floats, Floats, Floats], b: _Vectors) -> float:
+        wb = self._weighted(b)
+        terms = cosine(a.terms, wa[0], b.terms, wb[0])
+        names = cosine(a.names, wa[1], b.names, wb[1])
+        titles = cosine(a.title, wa[2], b.title, wb[2])
         return TERM_WEIGHT * terms + NAME_WEIGHT * names + TITLE_WEIGHT * titles
+
+    def score(self, a: DocFeatures, b: DocFeatures) -> float:
+        """Story similarity of two documents under the current document frequencies
+        (uniform weights while the index holds fewer than ``MIN_IDF_DOCS`` documents).
+
+        Reads the kept vectors of indexed documents; weighting costs O(distinct terms).
+        """
+        va = self._vectors_of(a)
+        return self._score(va, self._weighted(va), self._vectors_of(b))
+
+    def _keep(self, f: DocFeatures) -> _Vectors:
+        """Count ``f`` into the document frequencies and keep its vectors and signature row."""
+        self.term_df.update(f.terms.keys())
+        self.name_df.update(f.names)
+        self.terms.count(dict.fromkeys(f.terms, 1))
+        self.names.count(f.names)
+        row = len(self.vectors)
+        if row >= self.signatures.shape[0]:
+            grown = np.zeros((self.signatures.shape[0] * 2, self.signatures.shape[1]), dtype=np.uint64)
+            grown[:row] = self.signatures[:row]
+            self.signatures = grown
+        self.signatures[row] = f.signature
+        v = _Vectors(
+            self.terms.vector(f.terms), self.names.vector(f.names), self.terms.vector(f.title_terms), row
+        )
+        self.vectors[f.id] = v
+        return v
 
     def add(self, f: DocFeatures) -> list[PairScore]:
         """Index one document, compare it with its candidates, join groups; returns the pairs scored."""
         if f.id in self.docs:
             return []
         self.docs[f.id] = f
-        self.term_df.update(f.terms.keys())
-        self.name_df.update(f.names)
+        mine = self._keep(f)
         self.stories.add(f.id)
         self.copies.add(f.id)
         candidates = self.lsh.add(f.id, f.signature)
@@ -170,11 +235,15 @@ class StoryIndex:
             self.buckets[key].append(f.id)
         scored: list[PairScore] = []
         tried: Counter[str] = Counter()
-        for other_id in sorted(candidates, key=self.sort_key, reverse=True):
-            other = self.docs[other_id]
-            if not self._in_window(f, other):
-                continue
-            copy = similarity(f.signature, other.signature)
+        ordered = [
+            c for c in sorted(candidates, key=self.sort_key, reverse=True) if self._in_window(f, self.docs[c])
+        ]
+        rows = np.fromiter((self.vectors[c].row for c in ordered), dtype=np.int64, count=len(ordered))
+        # estimated Jaccard with every candidate at once (the share of equal MinHash values)
+        copies = np.count_nonzero(self.signatures[rows] == f.signature, axis=1) / NUM_PERM
+        weighted: tuple[Floats, Floats, Floats] | None = None  # f's weights, fixed during this add
+        for other_id, copy_value in zip(ordered, copies.tolist(), strict=True):
+            copy = float(copy_value)
             if copy >= COPY_JACCARD:
                 self.copies.union(f.id, other_id)
                 self.stories.union(f.id, other_id)
@@ -185,7 +254,9 @@ class StoryIndex:
                 continue  # already one story, or enough of that story's members failed
             tried[group] += 1
             self.comparisons += 1
-            pair = PairScore(other_id, f.id, self.score(f, other), copy)
+            if weighted is None:
+                weighted = self._weighted(mine)
+            pair = PairScore(other_id, f.id, self._score(mine, weighted, self.vectors[other_id]), copy)
             scored.append(pair)
             if pair.score >= self.threshold:
                 self.stories.union(f.id, other_id)

@@ -1,0 +1,94 @@
+"""Per-document term vectors kept as arrays, weighted by TF-IDF at scoring time.
+
+``StoryIndex`` scores a pair with the document frequencies as they stand when the pair is
+scored, so a document's TF-IDF weights change with every document added. What does not
+change is kept once per document, on ``add``: the term ids (sorted) and the sublinear term
+frequencies ``1 + log(count)``. Weighting is then one vectorised step over the document's
+distinct terms (``Vocabulary.weights``), and the cosine one binary search of sorted ids, with
+the same formulas as ``features.weigh`` and ``features.cosine`` (results can differ from
+them only in the last bits of floating-point rounding).
+
+Document frequencies live in a growing integer array indexed by term id: updating them
+for a new document costs O(its distinct terms), never O(vocabulary) or O(documents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from math import log
+
+import numpy as np
+import numpy.typing as npt
+
+Ids = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+_INITIAL_CAPACITY = 1024
+
+
+@dataclass(slots=True)
+class TermVector:
+    """One bag of terms: sorted term ids and their sublinear frequencies (``1 + log count``)."""
+
+    ids: Ids
+    tf: Floats
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """Term ids and document frequencies; ``df`` grows by doubling."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    df: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(_INITIAL_CAPACITY, dtype=np.int64))
+
+    def _id(self, term: str) -> int:
+        i = self.ids.get(term)
+        if i is None:
+            i = self.ids[term] = len(self.ids)
+            if i >= self.df.size:
+                grown = np.zeros(self.df.size * 2, dtype=np.int64)
+                grown[: self.df.size] = self.df
+                self.df = grown
+        return i
+
+    def vector(self, counts: Mapping[str, int]) -> TermVector:
+        """The vector of ``counts`` (terms with a count of zero or less left out, as in ``weigh``)."""
+        pairs = sorted((self._id(t), 1.0 + log(c)) for t, c in counts.items() if c > 0)
+        ids = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        tf = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
+        return TermVector(ids=ids, tf=tf)
+
+    def count(self, counts: Mapping[str, int]) -> None:
+        """Add ``counts`` to the document frequencies (each term by its count, as ``Counter.update``)."""
+        for t, c in counts.items():
+            i = self._id(t)  # first: it may grow ``df``
+            self.df[i] += c
+
+    def weights(self, v: TermVector, n: int) -> Floats:
+        """TF-IDF weights of ``v`` over ``n`` documents (``n == 0``: term frequency alone)."""
+        if n == 0:
+            return v.tf
+        idf: Floats = np.log((1 + n) / (1 + self.df[v.ids])) + 1.0
+        weighted: Floats = v.tf * idf
+        return weighted
+
+
+def cosine(a: TermVector, wa: Floats, b: TermVector, wb: Floats) -> float:
+    """Cosine of two weighted vectors (0.0 when they share no term or either is empty).
+
+    Shared terms are found by binary search of ``b``'s ids in ``a``'s (both sorted).
+    """
+    if a.ids.size == 0 or b.ids.size == 0:
+        return 0.0
+    at = np.searchsorted(a.ids, b.ids)
+    at[at == a.ids.size] = 0
+    shared = a.ids[at] == b.ids
+    if not shared.any():
+        return 0.0
+    dot = float(np.dot(wa[at[shared]], wb[shared]))
+    if dot == 0.0:
+        return 0.0
+    na = float(np.sqrt(np.dot(wa, wa)))
+    nb = float(np.sqrt(np.dot(wb, wb)))
+    return dot / (na * nb) if na and nb else 0.0
