@@ -513,3 +513,151 @@ def test_hostile_text_is_shown_literally(client: Any, filled: Fixture) -> None:
     start = page.index('<div class="text">') + len('<div class="text">')
     assert _text_of(page[start : page.index("</div>", start)]) == HOSTILE
     assert 'href="javascript:' not in page
+
+
+# --- serving at scale: read-only connections, the document cache, workers --------------------------
+
+
+def test_document_endpoint_matches_the_stored_analysis(client: Any, filled: Fixture) -> None:
+    """The cached read path returns what ``Store.load`` returns, in the same order."""
+    da = filled.analyses[0]
+    with open_store(filled.url) as store:
+        expected = store.load([da.document.id]).to_json()
+    for _ in range(2):  # the second answer comes from the cache
+        body = client.get(f"/api/documents/{da.document.id}").json()
+        assert body["document"] == expected["documents"][0]
+        for key in ("sources", "claims", "events", "places", "stories", "assessments"):
+            assert body[key] == expected[key], key
+
+
+def test_reader_connections_are_read_only(filled: Fixture) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from claimgraph.web.queries import StoreReader
+
+    with open_store(filled.url) as store:
+        reader = StoreReader(store)
+        try:
+            assert reader.engine.url.query.get("mode") == "ro"
+            with reader.engine.connect() as connection:
+                assert connection.execute(text("SELECT count(*) FROM documents")).scalar() == N_DOCUMENTS + 1
+                with pytest.raises(OperationalError):
+                    connection.execute(text("DELETE FROM documents"))
+        finally:
+            reader.close()
+
+
+def test_replaced_document_is_not_served_stale_from_the_cache(tmp_path: Path) -> None:
+    import dataclasses
+
+    from claimgraph.web.queries import Filters, StoreReader
+
+    da = _analysis(1)
+    with open_store(str(tmp_path / "r.db")) as store:
+        store.save(da)
+        reader = StoreReader(store)
+        try:
+            assert len(reader.items("claims", Filters(), None, 100).items) == 2
+            assert len(reader.cache) == 1
+            store.save(dataclasses.replace(da, claims=da.claims[:1]), replace=True)
+            assert [c["id"] for c in reader.items("claims", Filters(), None, 100).items] == [da.claims[0].id]
+            full = reader.document_json(da.document.id)
+            assert full is not None and len(full["claims"]) == 1
+        finally:
+            reader.close()
+
+
+def test_document_cache_keeps_the_most_recently_used() -> None:
+    from datetime import UTC, datetime
+
+    from claimgraph.web.queries import CachedDocument, DocumentCache
+
+    cache = DocumentCache(2)
+    at = datetime(2031, 1, 1, tzinfo=UTC)
+    entries = {pk: CachedDocument(_analysis(pk)) for pk in (1, 2, 3)}
+    cache.put((1, at), entries[1])
+    cache.put((2, at), entries[2])
+    assert cache.get((1, at)) is entries[1]  # 1 is now the most recent; 2 goes next
+    cache.put((3, at), entries[3])
+    assert len(cache) == 2
+    assert cache.get((2, at)) is None and cache.get((1, at)) is entries[1]
+    assert DocumentCache(0).get((1, at)) is None
+
+
+def test_app_from_environment_reads_the_store_and_token(
+    filled: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimgraph.web.app import app_from_environment
+
+    monkeypatch.setenv("CLAIMGRAPH_DB", filled.url)
+    monkeypatch.setenv("CLAIMGRAPH_TOKEN", "t0ken")
+    app = app_from_environment()
+    assert app.state.claimgraph.token == "t0ken"
+    with TestClient(app) as c:
+        assert len(c.get("/api/documents", params={"limit": 1000}).json()["items"]) == N_DOCUMENTS + 1
+
+
+def test_serve_with_workers_hands_settings_to_the_workers(
+    filled: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import uvicorn
+
+    from claimgraph import cli_web
+
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setenv("CLAIMGRAPH_DB", "")
+    monkeypatch.delenv("CLAIMGRAPH_TOKEN", raising=False)
+    cli_web.serve(filled.url, "127.0.0.1", 0, "s3cret", 2, access_log=False)
+    ((app, kw),) = calls
+    assert app == "claimgraph.web.app:app_from_environment"
+    assert kw["factory"] is True and kw["workers"] == 2 and kw["access_log"] is False
+    assert os.environ["CLAIMGRAPH_DB"] == filled.url and os.environ["CLAIMGRAPH_TOKEN"] == "s3cret"
+    calls.clear()
+    cli_web.serve(filled.url, "127.0.0.1", 0, None, 1)
+    ((app, kw),) = calls
+    assert not isinstance(app, str) and kw["access_log"] is True
+
+
+def test_known_documents_keeps_order_and_drops_unknown(filled: Fixture) -> None:
+    from claimgraph.web.queries import StoreReader
+
+    first, second = (da.document.id for da in filled.analyses[:2])
+    with open_store(filled.url) as store:
+        reader = StoreReader(store)
+        try:
+            assert reader.known_documents([second, "doc-unknown", first]) == [second, first]
+        finally:
+            reader.close()
+
+
+def test_story_listing_matches_the_stored_stories(client: Any, filled: Fixture) -> None:
+    with open_store(filled.url) as store:
+        expected = [s.to_json() for s in store.load().stories]
+    assert _all_pages(client, "/api/stories", 1) == expected
+    home = client.get("/").text
+    assert f">{N_DOCUMENTS}</td>" in home  # the ferry story's document count
+
+
+def test_story_summaries_agree_with_the_assessments_about_each_story(filled: Fixture) -> None:
+    from claimgraph.export import grade
+    from claimgraph.web.queries import StoreReader
+
+    with open_store(filled.url) as store:
+        reader = StoreReader(store)
+        try:
+            summaries, more = reader.story_summaries(1000)
+            assert not more and len(summaries) == 2
+            assert reader.story_summaries(1) == (summaries[:1], True)
+            for summary, story in zip(summaries, store.load().stories, strict=True):
+                assessed = reader.assessments_about([story.id, *story.events])
+                assert summary.id == story.id
+                assert (summary.documents, summary.events) == (len(story.documents), len(story.events))
+                assert summary.grades == {grade(a) for a in assessed}
+                assert summary.origins == len({o for a in assessed for o in a.origins})
+            assert any(s.grades for s in summaries)
+        finally:
+            reader.close()

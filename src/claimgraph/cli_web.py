@@ -1,11 +1,12 @@
 """The ``serve`` and ``export`` commands; ``register(cli)`` adds them to the CLI group.
 
-claimgraph serve [--db URL] [--host 127.0.0.1] [--port 8000] [--token T]
+claimgraph serve [--db URL] [--host 127.0.0.1] [--port 8000] [--token T] [--workers N] [--no-access-log]
 claimgraph export [--db URL] --format csv|jsonl|geojson|graphml [-o FILE]
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -19,18 +20,47 @@ DEFAULT_PORT = 8000
 TOKEN_ENV_VAR = "CLAIMGRAPH_TOKEN"
 
 
-def serve(db: str | None, host: str, port: int, token: str | None) -> None:
-    """Run the web app on ``host:port`` until interrupted."""
+def serve(
+    db: str | None, host: str, port: int, token: str | None, workers: int = 1, *, access_log: bool = True
+) -> None:
+    """Run the web app on ``host:port`` until interrupted, in ``workers`` processes.
+
+    One worker serves in this process. More start uvicorn's worker processes
+    (they share the port), each building its own app from the environment: the
+    store URL and token are passed to them in ``CLAIMGRAPH_DB`` and ``CLAIMGRAPH_TOKEN``.
+    ``access_log`` False drops uvicorn's line per request (errors are still logged).
+    """
     try:
         import uvicorn
 
+        from claimgraph.store import DB_ENV_VAR, open_store, resolve_url
         from claimgraph.web.app import create_app
     except ImportError as exc:
         raise ClaimgraphError(
             f"the web app needs the 'web' extra: pip install 'claimgraph[web]' ({exc})"
         ) from exc
-    app = create_app(db, token)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    if workers <= 1:
+        app = create_app(db, token)
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=access_log)
+        return
+    resolved = resolve_url(db)
+    url = resolved if isinstance(resolved, str) else resolved.render_as_string(hide_password=False)
+    os.environ[DB_ENV_VAR] = url
+    if token:
+        os.environ[TOKEN_ENV_VAR] = token
+    else:
+        os.environ.pop(TOKEN_ENV_VAR, None)
+    open_store(url).close()  # migrate once, and fail here (not in every worker) when it cannot open
+    uvicorn.run(
+        "claimgraph.web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        access_log=access_log,
+    )
 
 
 def export_to(db: str | None, fmt: str, out: TextIO) -> None:
@@ -61,14 +91,31 @@ def _db_option() -> click.Option:
     envvar=TOKEN_ENV_VAR,
     help="Allow POST /api/documents for clients sending 'Authorization: Bearer TOKEN' (off without it).",
 )
-def serve_cmd(db: str | None, host: str, port: int, token: str | None) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes; one per CPU core serves the most concurrent clients.",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log a line per request to stderr (off saves CPU on busy servers).",
+)
+def serve_cmd(
+    db: str | None, host: str, port: int, token: str | None, workers: int, access_log: bool
+) -> None:
     """Browse the store in a web browser, and serve its JSON API."""
     if token is not None and not token.strip():
         raise click.BadParameter("the token must not be empty", param_hint="--token")
     click.echo(
-        f"claimgraph: serving on http://{host}:{port}/ (API at /api, OpenAPI at /openapi.json)", err=True
+        f"claimgraph: serving on http://{host}:{port}/ (API at /api, OpenAPI at /openapi.json)"
+        f" with {workers} worker{'s' if workers > 1 else ''}",
+        err=True,
     )
-    serve(db, host, port, token)
+    serve(db, host, port, token, workers, access_log=access_log)
 
 
 @click.command("export")

@@ -25,6 +25,11 @@ foreign keys: they are recomputed over the whole store and replaced as a
 set. Foreign keys are indexed: a composite primary key whose leading columns
 are the foreign key serves as its index; other foreign keys get one.
 
+Read-side indexes (revision 0002) serve the web app's listings: per-document
+items in ``(document_pk, ord)`` order (keyset pagination walks them without a
+sort), documents by ``published`` (date filters) and sources by ``key``
+(source filter).
+
 This module is the source for Alembic autogenerate; the migrations under
 ``migrations/versions`` are frozen snapshots and must match it (a test checks).
 """
@@ -40,6 +45,7 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -111,6 +117,7 @@ documents = Table(
     Column("produced_by", JSON, nullable=False),
     Column("run_id", String, ForeignKey("runs.id", ondelete="SET NULL"), index=True),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_documents_published", "published"),
 )
 
 removed_ranges = Table(
@@ -134,6 +141,8 @@ sources = Table(
     Column("name", Text),
     Column("descriptor", Text),
     Column("key", String),
+    Index("ix_sources_document_pk_ord", "document_pk", "ord"),
+    Index("ix_sources_key", "key"),
 )
 
 source_mentions = Table(
@@ -159,6 +168,7 @@ claims = Table(
     Column("mode", String, nullable=False),
     Column("hedged", Boolean, nullable=False),
     Column("explanation", JSON, nullable=False),
+    Index("ix_claims_document_pk_ord", "document_pk", "ord"),
 )
 
 claim_spans = Table(
@@ -203,6 +213,7 @@ places = Table(
     Column("gazetteer_id", String),
     Column("lat", Double),
     Column("lon", Double),
+    Index("ix_places_document_pk_ord", "document_pk", "ord"),
 )
 
 events = Table(
@@ -227,6 +238,7 @@ events = Table(
     Column("time_mention_end", Integer),
     Column("acled_code", String),
     Column("confidence", Double),
+    Index("ix_events_document_pk_ord", "document_pk", "ord"),
 )
 
 event_places = Table(

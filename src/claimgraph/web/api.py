@@ -1,5 +1,9 @@
 """The JSON API under /api: thin routes over ``queries.StoreReader`` and ``export``.
 
+Routes return their JSON already rendered (``FastJSONResponse``): the
+``response_model`` declarations document the shapes in OpenAPI, without a
+second validation pass over every item.
+
 Listings return ``{"items": [...], "next": cursor | null}``; pass ``next`` as
 ``cursor`` for the following page. Items are the contract's objects
 (documents are listed as summaries; ``/api/documents/{id}`` returns one in full
@@ -17,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from claimgraph.export import EXPORT_FORMATS, EXPORT_MEDIA_TYPES, export_chunks
 from claimgraph.model import Document
-from claimgraph.web.app import WebState, state_of
+from claimgraph.web.app import FastJSONResponse, WebState, state_of
 from claimgraph.web.queries import DEFAULT_LIMIT, MAX_LIMIT, Filters
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -46,7 +50,7 @@ class StoredOut(BaseModel):
     claims: int
 
 
-def filters(
+async def filters(
     since: Annotated[
         str | None, Query(description="Published on or after (ISO 8601).", max_length=64)
     ] = None,
@@ -76,30 +80,24 @@ def list_documents(
     q: Annotated[str | None, Query(description="Words in the title or text.", max_length=200)] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> dict[str, Any]:
+) -> FastJSONResponse:
     chosen = Filters(f.since, f.until, f.source, f.grade, f.place, f.document, q)
-    return state.reader.documents(chosen, cursor, limit).to_json()
+    return FastJSONResponse(state.reader.documents(chosen, cursor, limit).to_json())
 
 
 @router.get("/documents/{document_id}", summary="One document with its analysis")
-def get_document(state: State, document_id: str) -> dict[str, Any]:
-    analysis = state.reader.document(document_id)
-    if analysis is None:
+def get_document(state: State, document_id: str) -> FastJSONResponse:
+    found = state.reader.document_json(document_id)
+    if found is None:
         raise HTTPException(404, "no such document")
-    out = analysis.to_json()
-    return {
-        "document": out["documents"][0],
-        **{k: out[k] for k in ("sources", "claims", "events", "places")},
-        "stories": out["stories"],
-        "assessments": out["assessments"],
-    }
+    return FastJSONResponse(found)
 
 
 def _items(kind: str) -> Any:
     def route(
         state: State, f: FilterArgs, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
-    ) -> dict[str, Any]:
-        return state.reader.items(kind, f, cursor, limit).to_json()
+    ) -> FastJSONResponse:
+        return FastJSONResponse(state.reader.items(kind, f, cursor, limit).to_json())
 
     route.__name__ = f"list_{kind}"
     return route
@@ -114,15 +112,15 @@ for _kind in ("sources", "claims", "events", "places"):
 @router.get("/stories", response_model=PageOut, summary="Stories")
 def list_stories(
     state: State, f: FilterArgs, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
-) -> dict[str, Any]:
-    return state.reader.stories(f, cursor, limit).to_json()
+) -> FastJSONResponse:
+    return FastJSONResponse(state.reader.stories(f, cursor, limit).to_json())
 
 
 @router.get("/assessments", response_model=PageOut, summary="Assessments (grades)")
 def list_assessments(
     state: State, f: FilterArgs, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
-) -> dict[str, Any]:
-    return state.reader.assessments(f, cursor, limit).to_json()
+) -> FastJSONResponse:
+    return FastJSONResponse(state.reader.assessments(f, cursor, limit).to_json())
 
 
 @router.get("/export", summary="The whole store as one file", response_class=StreamingResponse)

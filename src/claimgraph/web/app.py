@@ -18,16 +18,19 @@ never before.
 
 from __future__ import annotations
 
+import json
+import os
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimgraph import __version__
 from claimgraph.errors import InputError, StoreError
@@ -47,7 +50,53 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+_HEADER_BYTES = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
 STATIC_DIR = Path(__file__).parent / "static"
+
+try:  # orjson (optional) serialises the API's pages several times faster than the json module
+    import orjson
+
+    def dump_json(value: Any) -> bytes:
+        """``value`` as compact UTF-8 JSON."""
+        return orjson.dumps(value)
+
+except ImportError:  # pragma: no cover - depends on the environment
+
+    def dump_json(value: Any) -> bytes:
+        """``value`` as compact UTF-8 JSON."""
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+class FastJSONResponse(JSONResponse):
+    """A JSON response rendered with ``dump_json``; routes return it to skip FastAPI's re-validation."""
+
+    def render(self, content: Any) -> bytes:
+        return dump_json(content)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding ``SECURITY_HEADERS`` to every HTTP response that lacks them.
+
+    A plain ASGI wrapper: cheaper per request than Starlette's ``BaseHTTPMiddleware``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend((k, v) for k, v in _HEADER_BYTES if k not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _default_pipeline() -> Pipeline:
@@ -79,7 +128,7 @@ class WebState:
             return self._pipeline
 
 
-def state_of(request: Request) -> WebState:
+async def state_of(request: Request) -> WebState:
     state: WebState = request.app.state.claimgraph
     return state
 
@@ -111,6 +160,7 @@ def create_app(
         try:
             yield
         finally:
+            state.reader.close()
             store.close()
 
     app = FastAPI(
@@ -123,14 +173,7 @@ def create_app(
     )
     app.state.claimgraph = state
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(InputError)
     async def bad_input(_request: Request, exc: InputError) -> JSONResponse:
@@ -144,3 +187,13 @@ def create_app(
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+# Environment variables through which ``claimgraph serve --workers N`` hands its
+# settings to the worker processes (each builds its own app with ``app_from_environment``).
+TOKEN_ENV_VAR = "CLAIMGRAPH_TOKEN"
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one uvicorn worker: the store from ``CLAIMGRAPH_DB``, the token from ``CLAIMGRAPH_TOKEN``."""
+    return create_app(None, os.environ.get(TOKEN_ENV_VAR) or None)

@@ -37,6 +37,8 @@ LIST_PAGE_SIZE = 50
 # enough to see through whom it speaks; the API lists all of them.
 SOURCE_PAGE_DOCUMENTS = 100
 CLAIM_TEXT_CHARS = 300
+# Stories the home page lists (the API pages through all of them).
+HOME_STORIES = 1000
 
 
 def _templates() -> Jinja2Templates:
@@ -44,12 +46,13 @@ def _templates() -> Jinja2Templates:
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # packaged templates do not change while serving: no stat() per render
     )
     env.filters["urlpart"] = lambda value: quote(str(value), safe="")
     return Jinja2Templates(env=env)
 
 
-def templates_of(request: Request) -> Jinja2Templates:
+async def templates_of(request: Request) -> Jinja2Templates:
     """One template environment per app, made on first use."""
     found: Jinja2Templates | None = getattr(request.app.state, "templates", None)
     if found is None:
@@ -124,25 +127,24 @@ def _render(templates: Jinja2Templates, request: Request, name: str, **context: 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, state: State, templates: Templates) -> HTMLResponse:
     """Stories with their counts and grades; the documents list while there are no stories."""
-    if state.reader.story_count() == 0:
+    summaries, more = state.reader.story_summaries(HOME_STORIES)
+    if not summaries:
         return documents_page(request, state, templates)
-    page = state.reader.stories(Filters(), None, 1000)
     stories = []
-    for story in state.reader.load_stories([s["id"] for s in page.items]):
-        assessed = state.reader.assessments_about([story.id, *story.events])
-        ordered = sorted((grade(a) for a in assessed), key=grade_order)
+    for summary in summaries:
+        ordered = sorted(summary.grades, key=grade_order)
         stories.append(
             {
-                "id": story.id,
-                "label": story.label or story.id,
-                "documents": len(story.documents),
-                "events": len(story.events),
-                "origins": len({o for a in assessed for o in a.origins}),
+                "id": summary.id,
+                "label": summary.label or summary.id,
+                "documents": summary.documents,
+                "events": summary.events,
+                "origins": summary.origins,
                 "best": ordered[0] if ordered else "",
                 "worst": ordered[-1] if ordered else "",
             }
         )
-    return _render(templates, request, "stories.html", stories=stories, more=page.next is not None)
+    return _render(templates, request, "stories.html", stories=stories, more=more)
 
 
 @router.get("/documents", response_class=HTMLResponse)
@@ -247,7 +249,7 @@ def story_page(request: Request, state: State, templates: Templates, story_id: s
     if not found:
         raise HTTPException(404, "no such story")
     story = found[0]
-    known = [d for d in story.documents if state.reader.has_document(d)]
+    known = state.reader.known_documents(story.documents)
     analysis = state.store.load(known) if known else Analysis()
     extra = state.reader.assessments_about([story.id, *story.events])
     have = {a.id for a in analysis.assessments}

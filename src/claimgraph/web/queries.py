@@ -1,9 +1,20 @@
 """Read-side queries for the web app: filtered, cursor-paginated listings over a ``SqlStore``.
 
-Reads the store's tables through its engine (read-only) for what the
-``Store`` interface does not offer: pages of ids in a stable order, with
-filters. Whole items are then rebuilt with ``Store.load`` so the API returns
-exactly the contract's objects.
+Reads the store's tables for what the ``Store`` interface does not offer:
+pages of ids in a stable order, with filters. Whole items are rebuilt from
+the store's rows with the store's own codec (as ``Store.load`` does), so the
+API returns exactly the contract's objects.
+
+Built to answer many concurrent clients on a large store:
+
+- a SQLite store is read through the reader's own pool of read-only
+  connections (``read_only_engine``), opened once each and reused;
+- pages are keyset queries on indexed columns (``(document_pk, ord)``, see
+  migration 0002), never OFFSET and never a sort of the whole table;
+- a page's documents are rebuilt in one query per table, and kept in a
+  bounded LRU (``DocumentCache``) with the JSON of their items, since a
+  stored analysis never changes; listings never rebuild stories or
+  assessments they do not show.
 
 Order and cursor: documents by their storage key; per-document items
 (sources, claims, events, places) by (document, position); stories and
@@ -26,15 +37,26 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
+    URL,
     ColumnElement,
+    Connection,
     Engine,
     Select,
+    Table,
     and_,
+    create_engine,
+    event,
     exists,
     func,
     literal,
@@ -44,7 +66,7 @@ from sqlalchemy import (
 )
 
 from claimgraph.errors import InputError
-from claimgraph.model import Analysis, Assessment, Story
+from claimgraph.model import Analysis, Assessment, DocumentAnalysis, Story
 from claimgraph.store import codec
 from claimgraph.store import schema as t
 from claimgraph.store.base import Store
@@ -54,6 +76,37 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 ITEM_KINDS = ("sources", "claims", "events", "places")
+
+# Documents whose rebuilt analysis (and the JSON of its items) a reader keeps in
+# memory, least recently used out. A stored analysis never changes (a replaced
+# document gets a new ``ingested_at``, part of the cache key), so entries never
+# go stale. Measured on the BBC benchmark store: ~53 kB per document with all its
+# JSON made, so ~55 MB per server process when full; a page of 100 claims touches ~10 documents.
+DOCUMENT_CACHE_SIZE = 1024
+# Pooled read-only SQLite connections kept open: one per request served at once
+# (the threadpool runs up to 40; the benchmark's 20 clients over 2 workers use ~10 each).
+READ_POOL_SIZE = 16
+READ_POOL_OVERFLOW = 32
+# Values per IN (...) list (as in the store): well below SQLite's bound-parameter limit.
+IN_BATCH = 500
+# SQLite read connections: wait this long for a writer's lock, and map this much
+# of the file into memory (reads then skip a copy through the page cache).
+BUSY_TIMEOUT_MS = 30_000
+MMAP_BYTES = 256 * 1024 * 1024
+
+# Per-document child tables and the columns that order their rows (as the store reads them).
+_CHILD_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
+    (t.removed_ranges, ("document_pk", "ord")),
+    (t.sources, ("document_pk", "ord")),
+    (t.source_mentions, ("document_pk", "source_id", "ord")),
+    (t.claims, ("document_pk", "ord")),
+    (t.claim_spans, ("document_pk", "claim_id", "role", "ord")),
+    (t.claim_chain, ("document_pk", "claim_id", "position")),
+    (t.places, ("document_pk", "ord")),
+    (t.events, ("document_pk", "ord")),
+    (t.event_places, ("document_pk", "event_id", "ord")),
+    (t.event_claims, ("document_pk", "event_id", "ord")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +228,182 @@ def _event_at_place(value: str) -> ColumnElement[bool]:
     )
 
 
-class StoreReader:
-    """Listings and lookups over one store; holds no state beyond the store."""
+DocumentKey = tuple[int, datetime]
 
-    def __init__(self, store: Store) -> None:
+
+@dataclass(slots=True)
+class StorySummary:
+    """A row of the stories page: member counts, the distinct grades about it, its distinct origins."""
+
+    id: str
+    label: str
+    documents: int
+    events: int
+    grades: set[str] = field(default_factory=set)
+    origins: int = 0
+
+
+@dataclass(slots=True)
+class CachedDocument:
+    """One stored document's analysis, with the JSON of its items made on first use.
+
+    Shared between requests: callers read it and never change it.
+    """
+
+    analysis: DocumentAnalysis
+    _json: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _by_id: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _document: dict[str, Any] | None = None
+
+    def items_json(self, kind: str) -> list[dict[str, Any]]:
+        """The contract objects of one kind (``ITEM_KINDS``), in document order."""
+        found = self._json.get(kind)
+        if found is None:
+            text = self.analysis.document.text
+            found = [item.to_json(text) for item in getattr(self.analysis, kind)]
+            self._json[kind] = found
+        return found
+
+    def item_json(self, kind: str, item_id: str) -> dict[str, Any] | None:
+        """The contract object of one item, or None when the document has no such item."""
+        by_id = self._by_id.get(kind)
+        if by_id is None:
+            by_id = {item["id"]: item for item in self.items_json(kind)}
+            self._by_id[kind] = by_id
+        return by_id.get(item_id)
+
+    def document_json(self) -> dict[str, Any]:
+        """The document's contract object (with its text)."""
+        if self._document is None:
+            self._document = self.analysis.document.to_json()
+        return self._document
+
+
+class DocumentCache:
+    """A thread-safe LRU of ``CachedDocument`` by (document pk, ingested_at)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[DocumentKey, CachedDocument] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: DocumentKey) -> CachedDocument | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: DocumentKey, entry: CachedDocument) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _batches(values: Sequence[Any], size: int = IN_BATCH) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def read_only_engine(engine: Engine, pool_size: int = READ_POOL_SIZE) -> Engine | None:
+    """A pooled, read-only engine on the same SQLite file as ``engine``; None for other databases.
+
+    Reads the file path from ``engine.url``; in-memory and URI-style SQLite URLs
+    get None (the caller keeps using ``engine``). Each connection is opened once
+    (``mode=ro``, ``query_only``, memory-mapped reads) and reused by the pool;
+    the file is already in WAL mode (the store sets it), so readers never block
+    the writer. Every transaction starts with an explicit BEGIN so that one
+    request's queries read one state of the store.
+    """
+    url = engine.url
+    database = url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or url.query:
+        return None
+    path = Path(database).resolve()
+    ro_url = URL.create(
+        url.drivername, database="file:" + quote(str(path)), query={"mode": "ro", "uri": "true"}
+    )
+    ro = create_engine(ro_url, pool_size=pool_size, max_overflow=READ_POOL_OVERFLOW, pool_pre_ping=False)
+
+    @event.listens_for(ro, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            # PRAGMA takes no bound parameters; the values are int constants.
+            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
+            cursor.execute("PRAGMA query_only=ON")
+            cursor.execute(f"PRAGMA mmap_size={int(MMAP_BYTES)}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(ro, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return ro
+
+
+class StoreReader:
+    """Listings and lookups over one store, through its own read-only connections where it can.
+
+    ``cache_size`` documents' rebuilt analyses are kept in memory (see
+    ``DOCUMENT_CACHE_SIZE``). Call ``close()`` when done.
+    """
+
+    def __init__(self, store: Store, *, cache_size: int = DOCUMENT_CACHE_SIZE) -> None:
         engine = getattr(store, "engine", None)
         if not isinstance(engine, Engine):
             raise InputError(repr(store), "the web app needs a SQL store (one with an engine)")
         self.store = store
-        self.engine = engine
+        self._own_engine = read_only_engine(engine)
+        self.engine = self._own_engine or engine
+        self.cache = DocumentCache(cache_size)
+
+    def close(self) -> None:
+        """Close the reader's own connections (the store stays open)."""
+        if self._own_engine is not None:
+            self._own_engine.dispose()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """One read transaction: every query of a request sees one state of the store."""
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    def _cached(
+        self, connection: Connection, keys: Sequence[DocumentKey]
+    ) -> dict[DocumentKey, CachedDocument]:
+        """The cached analyses of these documents, rebuilding (in a few bulk queries) those not cached."""
+        found: dict[DocumentKey, CachedDocument] = {}
+        missing: list[int] = []
+        for key in dict.fromkeys(keys):
+            entry = self.cache.get(key)
+            if entry is None:
+                missing.append(key[0])
+            else:
+                found[key] = entry
+        d = t.documents
+        for batch in _batches(missing):
+            documents = list(connection.execute(select(d).where(d.c.pk.in_(batch)).order_by(d.c.pk)))
+            assembler = codec.DocumentAssembler()
+            for table, order in _CHILD_TABLES:
+                query = select(table).where(table.c.document_pk.in_(batch))
+                assembler.add(table, connection.execute(query.order_by(*(table.c[n] for n in order))))
+            for row, analysis in zip(documents, assembler.build(documents), strict=True):
+                entry = CachedDocument(analysis)
+                self.cache.put((row.pk, row.ingested_at), entry)
+                found[(row.pk, row.ingested_at)] = entry
+        return found
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -216,7 +436,7 @@ class StoreReader:
             (after,) = decode_cursor(cursor, 1)
             query = query.where(d.c.pk > after)
         size = clamp_limit(limit)
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = list(connection.execute(query.order_by(d.c.pk).limit(size + 1)))
         items = [
             {
@@ -234,7 +454,7 @@ class StoreReader:
         table = {"sources": t.sources, "claims": t.claims, "events": t.events, "places": t.places}[kind]
         d = t.documents
         query = (
-            select(table.c.document_pk, table.c.ord, table.c.id, d.c.id.label("document_id"))
+            select(table.c.document_pk, table.c.ord, table.c.id, d.c.ingested_at)
             .join(d, d.c.pk == table.c.document_pk)
             .where(*_document_conditions(filters))
         )
@@ -245,16 +465,16 @@ class StoreReader:
                 or_(table.c.document_pk > doc_pk, and_(table.c.document_pk == doc_pk, table.c.ord > ord_))
             )
         size = clamp_limit(limit)
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = list(connection.execute(query.order_by(table.c.document_pk, table.c.ord).limit(size + 1)))
-        page = rows[:size]
-        analysis = self.store.load(list(dict.fromkeys(r.document_id for r in page))) if page else Analysis()
-        objects: dict[tuple[str, str], dict[str, Any]] = {}
-        for da in analysis.documents:
-            text = da.document.text
-            for item in getattr(da, kind):
-                objects[(da.document.id, item.id)] = item.to_json(text)
-        items = [objects[(r.document_id, r.id)] for r in page if (r.document_id, r.id) in objects]
+            page = rows[:size]
+            cached = self._cached(connection, [(r.document_pk, r.ingested_at) for r in page])
+        items = []
+        for r in page:
+            entry = cached.get((r.document_pk, r.ingested_at))
+            found = entry.item_json(kind, r.id) if entry is not None else None
+            if found is not None:
+                items.append(found)
         last = rows[size - 1] if len(rows) > size else None
         return Page(items, encode_cursor([last.document_pk, last.ord]) if last is not None else None)
 
@@ -298,9 +518,9 @@ class StoreReader:
     # -- cross-document results --------------------------------------------------------------------
 
     def stories(self, filters: Filters, cursor: str | None, limit: int | None) -> Page:
-        """Stories with their members, paginated by position."""
+        """Stories paginated by position, as contract objects (built from plain rows, no model objects)."""
         st, sd = t.stories, t.story_documents
-        query = select(st.c.id, st.c.ord)
+        query = select(st.c.id, st.c.ord, st.c.label)
         if filters.document:
             query = query.where(
                 exists(
@@ -313,12 +533,34 @@ class StoreReader:
             (after,) = decode_cursor(cursor, 1)
             query = query.where(st.c.ord > after)
         size = clamp_limit(limit)
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = list(connection.execute(query.order_by(st.c.ord).limit(size + 1)))
-        stories = self.load_stories([r.id for r in rows[:size]])
-        return Page(
-            [s.to_json() for s in stories], encode_cursor([rows[size - 1].ord]) if len(rows) > size else None
-        )
+            ids = [r.id for r in rows[:size]]
+            documents, events = self._story_members(connection, ids)
+        items = [
+            {
+                "id": r.id,
+                "label": r.label,
+                "documents": documents.get(r.id, []),
+                "events": events.get(r.id, []),
+            }
+            for r in rows[:size]
+        ]
+        return Page(items, encode_cursor([rows[size - 1].ord]) if len(rows) > size else None)
+
+    @staticmethod
+    def _story_members(connection: Connection, ids: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Per story id: its document ids and its event ids, in order."""
+        found: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        for table, member, out in (
+            (t.story_documents, "document_id", found[0]),
+            (t.story_events, "event_id", found[1]),
+        ):
+            for batch in _batches(ids):
+                query = select(table.c.story_id, table.c[member]).where(table.c.story_id.in_(batch))
+                for story_id, value in connection.execute(query.order_by(table.c.story_id, table.c.ord)):
+                    out.setdefault(story_id, []).append(value)
+        return found
 
     def assessments(self, filters: Filters, cursor: str | None, limit: int | None) -> Page:
         a, refs = t.assessments, t.assessment_refs
@@ -339,78 +581,199 @@ class StoreReader:
             (after,) = decode_cursor(cursor, 1)
             query = query.where(a.c.ord > after)
         size = clamp_limit(limit)
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = list(connection.execute(query.order_by(a.c.ord).limit(size + 1)))
-        found = self.load_assessments([r.id for r in rows[:size]])
+            found = self._assessments(connection, [r.id for r in rows[:size]])
         return Page(
             [x.to_json() for x in found], encode_cursor([rows[size - 1].ord]) if len(rows) > size else None
         )
 
     def load_stories(self, ids: Sequence[str]) -> list[Story]:
         """These stories, in this order (unknown ids are left out)."""
+        with self._reading() as connection:
+            return self._stories(connection, ids)
+
+    def load_assessments(self, ids: Sequence[str]) -> list[Assessment]:
+        """These assessments, in this order (unknown ids are left out)."""
+        with self._reading() as connection:
+            return self._assessments(connection, ids)
+
+    def assessments_about(self, refs_wanted: Sequence[str]) -> list[Assessment]:
+        """Assessments whose subject names any of these ids, by id."""
+        with self._reading() as connection:
+            return self._assessments(connection, self._assessment_ids_about(connection, refs_wanted))
+
+    @staticmethod
+    def _stories(connection: Connection, ids: Sequence[str], *, by_ord: bool = False) -> list[Story]:
+        """These stories, in this order (or in stored order when ``by_ord``); unknown ids are left out."""
         if not ids:
             return []
         st, sd, se = t.stories, t.story_documents, t.story_events
-        with self.engine.connect() as connection:
-            built = codec.build_stories(
-                connection.execute(select(st).where(st.c.id.in_(ids)).order_by(st.c.ord)),
+        rows: list[Any] = []
+        documents: list[Any] = []
+        events: list[Any] = []
+        for batch in _batches(list(ids)):
+            rows.extend(connection.execute(select(st).where(st.c.id.in_(batch))))
+            # Members in (story, ord) order: their primary key's order, so no sort; each
+            # story's members fall in one batch, which is all the grouping below needs.
+            documents.extend(
                 connection.execute(
-                    select(sd).where(sd.c.story_id.in_(ids)).order_by(sd.c.story_id, sd.c.ord)
-                ),
-                connection.execute(
-                    select(se).where(se.c.story_id.in_(ids)).order_by(se.c.story_id, se.c.ord)
-                ),
+                    select(sd).where(sd.c.story_id.in_(batch)).order_by(sd.c.story_id, sd.c.ord)
+                )
             )
+            events.extend(
+                connection.execute(
+                    select(se).where(se.c.story_id.in_(batch)).order_by(se.c.story_id, se.c.ord)
+                )
+            )
+        built = codec.build_stories(sorted(rows, key=lambda r: r.ord), documents, events)
+        if by_ord:
+            return built
         by_id = {s.id: s for s in built}
         return [by_id[i] for i in ids if i in by_id]
 
-    def load_assessments(self, ids: Sequence[str]) -> list[Assessment]:
+    @staticmethod
+    def _assessments(connection: Connection, ids: Sequence[str], *, by_ord: bool = False) -> list[Assessment]:
+        """These assessments, in this order (or in stored order when ``by_ord``); unknown ids are left out."""
         if not ids:
             return []
         a, refs = t.assessments, t.assessment_refs
-        with self.engine.connect() as connection:
-            built = codec.build_assessments(
-                connection.execute(select(a).where(a.c.id.in_(ids)).order_by(a.c.ord)),
+        rows: list[Any] = []
+        ref_rows: list[Any] = []
+        for batch in _batches(list(ids)):
+            rows.extend(connection.execute(select(a).where(a.c.id.in_(batch))))
+            ref_rows.extend(
                 connection.execute(
                     select(refs)
-                    .where(refs.c.assessment_id.in_(ids))
+                    .where(refs.c.assessment_id.in_(batch))
                     .order_by(refs.c.assessment_id, refs.c.role, refs.c.ord)
-                ),
+                )
             )
+        built = codec.build_assessments(sorted(rows, key=lambda r: r.ord), ref_rows)
+        if by_ord:
+            return built
         by_id = {x.id: x for x in built}
         return [by_id[i] for i in ids if i in by_id]
 
-    def assessments_about(self, refs_wanted: Sequence[str]) -> list[Assessment]:
-        """Assessments whose subject names any of these ids."""
-        if not refs_wanted:
-            return []
+    @staticmethod
+    def _assessment_ids_about(connection: Connection, refs_wanted: Sequence[str]) -> list[str]:
+        """Ids (sorted) of the assessments whose subject names any of ``refs_wanted``."""
         refs = t.assessment_refs
-        with self.engine.connect() as connection:
-            ids = list(
-                connection.execute(
-                    select(refs.c.assessment_id)
-                    .where(refs.c.role == "subject", refs.c.ref.in_(list(refs_wanted)))
-                    .distinct()
-                ).scalars()
-            )
-        return self.load_assessments(sorted(ids))
+        found: set[str] = set()
+        for batch in _batches(list(dict.fromkeys(refs_wanted))):
+            query = select(refs.c.assessment_id).where(refs.c.role == "subject", refs.c.ref.in_(batch))
+            found.update(connection.execute(query.distinct()).scalars())
+        return sorted(found)
 
-    def story_count(self) -> int:
-        with self.engine.connect() as connection:
-            return int(connection.execute(select(func.count()).select_from(t.stories)).scalar_one())
+    def story_summaries(self, limit: int) -> tuple[list[StorySummary], bool]:
+        """The stories page: the first ``limit`` stories by position, and whether there are more.
+
+        Each with counts of its documents and events, the grades of the
+        assessments about it or its events, and their distinct origins; counted
+        and aggregated in SQL (a few rows per story), without rebuilding anything.
+        """
+        st, sd, se, refs, a = t.stories, t.story_documents, t.story_events, t.assessment_refs, t.assessments
+        documents = select(func.count()).where(sd.c.story_id == st.c.id).scalar_subquery()
+        events = select(func.count()).where(se.c.story_id == st.c.id).scalar_subquery()
+        query = select(st.c.id, st.c.ord, st.c.label, documents.label("documents"), events.label("events"))
+        with self._reading() as connection:
+            rows = list(connection.execute(query.order_by(st.c.ord).limit(max(limit, 0) + 1)))
+            shown = {r.id: StorySummary(r.id, r.label, int(r.documents), int(r.events)) for r in rows[:limit]}
+            if shown:
+                on_page = st.c.ord <= rows[: len(shown)][-1].ord
+                subjects = (
+                    select(st.c.id.label("story_id"), st.c.id.label("ref"))
+                    .where(on_page)
+                    .union_all(
+                        select(se.c.story_id, se.c.event_id).join(st, st.c.id == se.c.story_id).where(on_page)
+                    )
+                    .subquery()
+                )
+                assessed = (
+                    select(subjects.c.story_id, refs.c.assessment_id)
+                    .join(refs, and_(refs.c.ref == subjects.c.ref, refs.c.role == "subject"))
+                    .distinct()
+                    .subquery()
+                )
+                grades = (
+                    select(assessed.c.story_id, a.c.reliability, a.c.credibility)
+                    .join(a, a.c.id == assessed.c.assessment_id)
+                    .distinct()
+                )
+                for row in connection.execute(grades):
+                    shown[row.story_id].grades.add(f"{row.reliability}{row.credibility}")
+                origins = (
+                    select(assessed.c.story_id, func.count(refs.c.ref.distinct()).label("n"))
+                    .join(
+                        refs, and_(refs.c.assessment_id == assessed.c.assessment_id, refs.c.role == "origin")
+                    )
+                    .group_by(assessed.c.story_id)
+                )
+                for row in connection.execute(origins):
+                    shown[row.story_id].origins = int(row.n)
+        return list(shown.values()), len(rows) > limit
 
     # -- single items ------------------------------------------------------------------------------
 
     def has_document(self, document_id: str) -> bool:
         d = t.documents
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return connection.execute(select(d.c.pk).where(d.c.id == document_id)).first() is not None
 
+    def known_documents(self, document_ids: Sequence[str]) -> list[str]:
+        """Those of ``document_ids`` that the store holds, in their order (one query per 500 ids)."""
+        d = t.documents
+        found: set[str] = set()
+        with self._reading() as connection:
+            for batch in _batches(list(dict.fromkeys(document_ids))):
+                found.update(connection.execute(select(d.c.id).where(d.c.id.in_(batch))).scalars())
+        return [i for i in document_ids if i in found]
+
     def document(self, document_id: str) -> Analysis | None:
-        """One document's analysis with the stories and assessments about it; None when unknown."""
-        if not self.has_document(document_id):
+        """One document's analysis with the stories and assessments about it; None when unknown.
+
+        The ``DocumentAnalysis`` in it is shared with other requests (cached): read it, never change it.
+        """
+        found = self._document(document_id)
+        if found is None:
             return None
-        return self.store.load([document_id])
+        entry, stories, assessments = found
+        return Analysis(documents=[entry.analysis], stories=stories, assessments=assessments)
+
+    def document_json(self, document_id: str) -> dict[str, Any] | None:
+        """``/api/documents/{id}``: the document, its items, stories and assessments as JSON; None when unknown."""
+        found = self._document(document_id)
+        if found is None:
+            return None
+        entry, stories, assessments = found
+        return {
+            "document": entry.document_json(),
+            **{kind: entry.items_json(kind) for kind in ITEM_KINDS},
+            "stories": [s.to_json() for s in stories],
+            "assessments": [a.to_json() for a in assessments],
+        }
+
+    def _document(self, document_id: str) -> tuple[CachedDocument, list[Story], list[Assessment]] | None:
+        """A document (cached), the stories naming it, and the assessments about it, its claims,
+        events or those stories (as ``Store.load`` selects them)."""
+        d, sd = t.documents, t.story_documents
+        with self._reading() as connection:
+            row = connection.execute(select(d.c.pk, d.c.ingested_at).where(d.c.id == document_id)).first()
+            if row is None:
+                return None
+            key = (row.pk, row.ingested_at)
+            entry = self._cached(connection, [key])[key]
+            story_ids = sorted(
+                connection.execute(
+                    select(sd.c.story_id).where(sd.c.document_id == document_id).distinct()
+                ).scalars()
+            )
+            da = entry.analysis
+            about = [document_id, *(c.id for c in da.claims), *(e.id for e in da.events), *story_ids]
+            stories = self._stories(connection, story_ids, by_ord=True)
+            assessment_ids = self._assessment_ids_about(connection, about)
+            assessments = self._assessments(connection, assessment_ids, by_ord=True)
+        return entry, stories, assessments
 
     def source_documents(self, source: str, limit: int) -> list[str]:
         """Ids of the documents where a source with this key (or id) appears, oldest first."""
@@ -423,9 +786,9 @@ class StoreReader:
             .order_by(d.c.pk)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return list(connection.execute(query).scalars())
 
     def health(self) -> bool:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return connection.execute(select(true())).scalar() is not None
