@@ -312,3 +312,19 @@ assessment_refs = Table(
     Column("ref", String, nullable=False, index=True),
     _role_check(ASSESSMENT_REF_ROLES),
 )
+
+
+# Per-document child tables, in the order they are read, with the columns that order
+# their rows (the store's loader and the web reader both read them this way).
+CHILD_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
+    (removed_ranges, ("document_pk", "ord")),
+    (sources, ("document_pk", "ord")),
+    (source_mentions, ("document_pk", "source_id", "ord")),
+    (claims, ("document_pk", "ord")),
+    (claim_spans, ("document_pk", "claim_id", "role", "ord")),
+    (claim_chain, ("document_pk", "claim_id", "position")),
+    (places, ("document_pk", "ord")),
+    (events, ("document_pk", "ord")),
+    (event_places, ("document_pk", "event_id", "ord")),
+    (event_claims, ("document_pk", "event_id", "ord")),
+)

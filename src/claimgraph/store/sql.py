@@ -66,19 +66,7 @@ REPLACE_ATTEMPTS = 3
 # Execution option that marks a connection as a writer (SQLite: BEGIN IMMEDIATE).
 _WRITE_OPTION = "claimgraph_write"
 
-# Per-document child tables, in the order they are read, with the columns that order their rows.
-_CHILD_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
-    (t.removed_ranges, ("document_pk", "ord")),
-    (t.sources, ("document_pk", "ord")),
-    (t.source_mentions, ("document_pk", "source_id", "ord")),
-    (t.claims, ("document_pk", "ord")),
-    (t.claim_spans, ("document_pk", "claim_id", "role", "ord")),
-    (t.claim_chain, ("document_pk", "claim_id", "position")),
-    (t.places, ("document_pk", "ord")),
-    (t.events, ("document_pk", "ord")),
-    (t.event_places, ("document_pk", "event_id", "ord")),
-    (t.event_claims, ("document_pk", "event_id", "ord")),
-)
+_CHILD_TABLES = t.CHILD_TABLES
 
 
 def _now() -> datetime:

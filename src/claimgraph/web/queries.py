@@ -53,7 +53,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
-    Table,
     and_,
     create_engine,
     event,
@@ -94,19 +93,7 @@ IN_BATCH = 500
 BUSY_TIMEOUT_MS = 30_000
 MMAP_BYTES = 256 * 1024 * 1024
 
-# Per-document child tables and the columns that order their rows (as the store reads them).
-_CHILD_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
-    (t.removed_ranges, ("document_pk", "ord")),
-    (t.sources, ("document_pk", "ord")),
-    (t.source_mentions, ("document_pk", "source_id", "ord")),
-    (t.claims, ("document_pk", "ord")),
-    (t.claim_spans, ("document_pk", "claim_id", "role", "ord")),
-    (t.claim_chain, ("document_pk", "claim_id", "position")),
-    (t.places, ("document_pk", "ord")),
-    (t.events, ("document_pk", "ord")),
-    (t.event_places, ("document_pk", "event_id", "ord")),
-    (t.event_claims, ("document_pk", "event_id", "ord")),
-)
+_CHILD_TABLES = t.CHILD_TABLES
 
 
 @dataclass(frozen=True, slots=True)
