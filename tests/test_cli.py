@@ -361,3 +361,17 @@ def test_version() -> None:
 def test_analysis_type_is_the_model_one() -> None:
     # the JSON printed by the CLI is Analysis.to_json(): an empty analysis has every key
     check_structure(Analysis().to_json())
+
+
+def test_stories_links_the_store_and_keeps_the_result(tmp_path: Path) -> None:
+    db = str(tmp_path / "linked.db")
+    examples = REPO / "examples" / "articles"
+    assert invoke("analyze", str(examples), "--db", db, "--format", "json", "--quiet").exit_code == 0
+    result = invoke("stories", "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    linked = json.loads(result.stdout)
+    assert linked["stories"] and linked["assessments"]
+    # the stories were stored: a plain report of the store now carries them
+    stored = json.loads(invoke("report", "--db", db, "--format", "json").stdout)
+    assert {s["id"] for s in stored["stories"]} == {s["id"] for s in linked["stories"]}
+    assert all(s["key"] for s in linked["sources"] if not s["anonymous"] and s["name"])

@@ -87,6 +87,16 @@ def _write_analysis(analysis: Any, fmt: str, out: TextIO, color: bool) -> None:
         render_table(analysis, console)
 
 
+def _emit(analysis: Any, fmt: str, output: str | None) -> None:
+    """Write ``analysis`` in ``fmt`` to ``output`` (a path, or stdout when None or '-')."""
+    out = _open_out(output)
+    try:
+        _write_analysis(analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
 class _Bar:
     """Progress on stderr: documents done, rate, ETA and errors."""
 
@@ -225,12 +235,7 @@ def report(db: str | None, fmt: str, output: str | None) -> None:
 
     with open_store(db) as store:
         analysis = store.load()
-    out = _open_out(output)
-    try:
-        _write_analysis(analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    _emit(analysis, fmt, output)
 
 
 @cli.command()
@@ -245,12 +250,7 @@ def stories(db: str | None, fmt: str, output: str | None) -> None:
     with open_store(db) as store:
         analysis = link(store.load())
         store.save_cross(analysis.stories, analysis.assessments)
-    out = _open_out(output)
-    try:
-        _write_analysis(analysis, fmt, out, color=out is sys.stdout and sys.stdout.isatty())
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    _emit(analysis, fmt, output)
 
 
 @cli.command()
