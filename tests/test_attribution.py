@@ -472,15 +472,12 @@ def test_source_kinds(
         assert src.key == (None if anonymous else f"{kind}:{src.name.lower()}")
 
 
-@pytest.mark.xfail(
-    reason="mentions._name_tokens keeps titles in a person's name ('Minister Marta Olenko', "
-    "'master Leo Dunn'), so the cross-document key differs from the bare name's",
-    strict=True,
-)
 def test_titles_stay_out_of_a_persons_key(pipeline: Pipeline) -> None:
     titled = run(pipeline, "Harbour master Leo Dunn said the pier was safe.")
     bare = run(pipeline, "Leo Dunn said the pier was safe.")
     assert titled.sources[0].key == bare.sources[0].key == "person:leo dunn"
+    minister = run(pipeline, "Defence Minister Marta Olenko said the guns would stay.")
+    assert minister.sources[0].name == "Marta Olenko"
 
 
 # --- explanation and invariants ---------------------------------------------------------

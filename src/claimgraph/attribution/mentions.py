@@ -155,7 +155,7 @@ def describe(doc: Doc, head_i: int, span: Span, lex: Lexicons, in_quote: bool = 
         m.kind, m.name = "government", name
         return m
     if named_person or (name and head.ent_type_ == "PERSON"):
-        m.kind, m.name = "person", name
+        m.kind, m.name = "person", _person_name(doc, name_toks, lex) or name
         return m
     if lemma in lex.government_heads or head.lower_ in lex.government_heads:
         m.kind = "government"
@@ -176,6 +176,17 @@ def describe(doc: Doc, head_i: int, span: Span, lex: Lexicons, in_quote: bool = 
         return m
     m.descriptor = text
     return m
+
+
+def _person_name(doc: Doc, toks: list[Token], lex: Lexicons) -> str | None:
+    """A person's name without the titles and roles before it ('Harbour master Leo Dunn',
+    'Defence Minister Marta Olenko' → 'Leo Dunn', 'Marta Olenko'), so one person has one key."""
+    tagged = [t for t in toks if t.ent_type_ == "PERSON"]
+    if tagged:
+        toks = tagged
+    while len(toks) > 1 and (toks[0].lower_ in lex.person_titles or not toks[0].is_title):
+        toks = toks[1:]
+    return _span_text(doc, toks) or None
 
 
 def _looks_like_person(toks: list[Token], lex: Lexicons) -> bool:
