@@ -310,8 +310,8 @@ def test_reportedly_with_no_report_before_is_unattributed(pipeline: Pipeline) ->
 
 
 @pytest.mark.xfail(
-    reason="attribution: first-person cues inside a quotation are dropped by Finder._drop_embedded, "
-    "so _quoted_first_person never resolves 'we' to the quoted speaker",
+    reason="attribution: first-person cues inside a quotation are dropped by Finder._drop_embedded "
+    "(PolNeAR leaves them out); resolving 'we' to the quoted speaker is not built",
     strict=True,
 )
 def test_we_inside_a_quotation_is_the_speaker(pipeline: Pipeline) -> None:
