@@ -25,7 +25,7 @@ dev: $(VENV)/.dev
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/claimgraph analyze examples/articles --db $(OUT)/demo.db --html $(OUT)/demo.html
-	$(BIN)/claimgraph report --db $(OUT)/demo.db --format json -o $(OUT)/demo.json
+	$(BIN)/claimgraph stories --db $(OUT)/demo.db --format json -o $(OUT)/demo.json
 	@echo "JSON report: $(OUT)/demo.json   HTML report: $(OUT)/demo.html"
 
 lint: dev
