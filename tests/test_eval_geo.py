@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimgraph.errors import EvalError
-from claimgraph.evaluate.geo import auc_of_errors, evaluate_geo, load_geo
+from claimgraph.evaluate.geo import GoldArticle, GoldToponym, auc_of_errors, evaluate_geo, load_geo, score_geo
 from claimgraph.model import Document, Place, Span
 from claimgraph.places.gazetteer import distance_km
 
@@ -100,3 +100,18 @@ def test_shared_corpora_parse() -> None:
     assert sum(len(a.toponyms) for a in lgl) == 5088
     virus = load_geo(SHARED / "GeoVirus.xml")
     assert sum(len(a.toponyms) for a in virus) == 2170
+
+
+def test_format_prints_auc_as_a_fraction_and_errors_in_km() -> None:
+    result = score_geo(
+        [GoldArticle(text="Lima", toponyms=[GoldToponym(Span(0, 4), "Lima", -12.05, -77.04)])],
+        [[Place(id="d/p1", document="d", mention=Span(0, 4), name="Lima", lat=-13.53, lon=-71.97)]],
+    )
+    lines = {line.split()[0]: line.split()[1] for line in result.format().splitlines()}
+    expected = math.log1p(distance_km(-12.05, -77.04, -13.53, -71.97)) / math.log(20039)
+    assert float(lines["auc"]) == pytest.approx(expected, abs=5e-4)
+    assert 0.0 < float(lines["auc"]) < 1.0
+    assert lines["acc@161"] == "0.0%"
+    assert float(lines["median_error_km"]) == pytest.approx(
+        distance_km(-12.05, -77.04, -13.53, -71.97), abs=0.1
+    )

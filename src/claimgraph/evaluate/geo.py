@@ -77,6 +77,10 @@ class GeoResult:
         for name, value in self.figures.items():
             if name.endswith("_km"):
                 lines.append(f"{name:<18} {value:10.1f}")
+            elif name == "auc":
+                lines.append(
+                    f"{name:<18} {value:10.3f}  (area under the log-error curve; 0 is best, 1 worst)"
+                )
             else:
                 lines.append(f"{name:<18} {100 * value:9.1f}%")
         if verbose:

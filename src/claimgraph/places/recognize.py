@@ -4,13 +4,17 @@ Reads the parse (entities, token shapes) and the gazetteer; returns mentions wit
 their candidate entries, not yet resolved. Two sources of mentions:
 
 1. Entities labelled GPE, LOC or FAC whose text (or a comma-separated part of
-   it, or the name before a designator such as "Province") is in the gazetteer.
+   it, or the name before a designator such as "Province", or the name after a
+   compass word as in "Northeast Georgia") is in the gazetteer.
 2. Runs of capitalised tokens that spaCy left untagged or tagged PERSON/ORG
    ("Hoeryong" as a person, "Musan" as an organisation), when the gazetteer
-   knows them as a country, an admin unit or a town of some size, and nothing
-   around them says they are a person.
+   knows them as a country, a region, an admin unit or a town of some size, and
+   nothing around them says they are a person. A place that opens an
+   organisation's name is kept ("the Texas Department of Health"), unless the
+   organisation is a newspaper ("the Springfield Gazette").
 
-Demonyms ("North Korean") are not places and are never returned.
+Demonyms ("North Korean") are not places and are never returned, nor is a place
+name that names a disease or a strain ("Marburg virus").
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claimgraph.model import Document, Span
-from claimgraph.places.gazetteer import Entry, Gazetteer, name_key
+from claimgraph.places.gazetteer import LARGE_FEATURES, REGION_FEATURES, Entry, Gazetteer, name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -57,7 +61,7 @@ def _candidates(gazetteer: Gazetteer, text: str) -> tuple[Entry, ...]:
     found = gazetteer.lookup(text)
     if text.isupper() and len(text) <= SHORT_CAPS and "." not in text:
         # "US", "EU", "IRS": an acronym names a country or a region, never a village called "Us".
-        found = [e for e in found if e.feature in ("PCLI", "CONT", "ADM1")]
+        found = [e for e in found if e.feature in REGION_FEATURES]
     found.sort(key=lambda e: -e.population)
     return tuple(found[:MAX_CANDIDATES])
 
@@ -98,14 +102,27 @@ def _entity_mentions(document: Document, parsed: Doc, gazetteer: Gazetteer) -> l
             if end <= start or name_key(name) in gazetteer.demonyms:
                 continue
             candidates = _candidates(gazetteer, name)
+            if not candidates:
+                start, name, candidates = _without_direction(gazetteer, start, name)
             if candidates:
                 found.append(Mention(Span(start, end), name, ent.label_, candidates))
     return found
 
 
+def _without_direction(gazetteer: Gazetteer, start: int, name: str) -> tuple[int, str, tuple[Entry, ...]]:
+    """The place after a leading compass word ("Northeast Georgia"), with its start and candidates, if known."""
+    first, _, rest = name.partition(" ")
+    if not rest or first.lower() not in gazetteer.directions:
+        return start, name, ()
+    found = _candidates(gazetteer, rest)
+    if any(e.feature in LARGE_FEATURES - {"PCLI"} for e in found):
+        return start, name, ()  # "Eastern Mediterranean" is a region of its own, far from the sea's point
+    return start + len(name) - len(rest), rest, found
+
+
 def _strong(entry: Entry, matched: str, gazetteer: Gazetteer) -> bool:
     """Whether a gazetteer-only match is likely a place: a country, a region, or a sizeable town."""
-    if entry.feature in ("PCLI", "CONT", "ADM1"):
+    if entry.feature in REGION_FEATURES:
         return True
     if entry.feature in ("ADM2", "ADM3"):
         return name_key(matched).split(" ")[-1] in gazetteer.designators
@@ -135,8 +152,15 @@ def _gazetteer_mentions(document: Document, parsed: Doc, gazetteer: Gazetteer) -
             start, end = token.idx, tokens[-1].idx + len(tokens[-1])
             name = text[start:end]
             key = name_key(name)
-            if key in gazetteer.not_places or key in gazetteer.demonyms:
+            if key in gazetteer.not_places or key in gazetteer.demonyms or key in gazetteer.person_titles:
                 continue
+            if (
+                w > 1
+                and tokens[-1].lower_ in gazetteer.designators
+                and i + w < n
+                and parsed[i + w].lower_ == "of"
+            ):
+                continue  # "the Ohio Department of Agriculture": the place is "Ohio"
             candidates = _candidates(gazetteer, name)
             if candidates and _strong(candidates[0], name, gazetteer):
                 found.append(Mention(Span(start, end), name, "GAZ", candidates))
@@ -166,16 +190,21 @@ def _plausible(parsed: Doc, mention: Mention, person_words: frozenset[str], gaze
         ent = next((e for e in parsed.ents if e.start <= first.i < e.end), None)
         if ent is not None and ent.label_ == "PERSON" and (ent.start != first.i or ent.end != last.i + 1):
             return False  # inside a person's name: only "Hoeryong" whole, not "Andrew Jackson"
-        if ent is not None and ent.label_ == "ORG" and ent.start != first.i:
-            return False  # a place opens an organisation's name ("Rapides Parish Fire District")
-    elif first.pos_ != "PROPN" and mention.candidates[0].feature not in ("PCLI", "ADM1"):
+        if ent is not None and ent.label_ == "ORG":
+            # Only a place that opens an organisation's name ("the Rapides Parish Fire District")...
+            if ent.start != first.i and not (ent.start == first.i - 1 and parsed[ent.start].lower_ == "the"):
+                return False
+            # ...and not a newspaper's title ("the Springfield Gazette"), which names no place.
+            if parsed[ent.end - 1].lower_ in gazetteer.masthead_words:
+                return False
+    elif first.pos_ != "PROPN" and mention.candidates[0].feature not in REGION_FEATURES - {"CONT"}:
         return False  # an untagged common word ("Leader", "Chamber")
     return True
 
 
 def _in_focus(mention: Mention, countries: set[str]) -> bool:
     """A gazetteer-only town must lie in a country the NER-found places point to (when there are any)."""
-    if not countries or mention.candidates[0].feature in ("PCLI", "CONT", "ADM1"):
+    if not countries or mention.candidates[0].feature in REGION_FEATURES:
         return True
     return any(e.country in countries for e in mention.candidates)
 
@@ -207,10 +236,19 @@ def recognize(document: Document, parsed: Doc, gazetteer: Gazetteer) -> list[Men
         best = m.candidates[0]
         if (
             m in inside
-            or best.feature in ("PCLI", "CONT", "ADM1")
+            or best.feature in REGION_FEATURES
             or best.population >= SENT_START_MIN_POPULATION
             or name_key(m.text) in known
         ):
             mentions.append(m)
+    mentions = [m for m in mentions if not _names_something_else(parsed, m, gazetteer)]
     mentions.sort(key=lambda m: (m.span.start, m.span.end))
     return mentions
+
+
+def _names_something_else(parsed: Doc, mention: Mention, gazetteer: Gazetteer) -> bool:
+    """A place name used to name a disease or a strain ("Marburg virus", "the Reston strain")."""
+    span = parsed.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+    if span is None or span.end >= len(parsed):
+        return False
+    return parsed[span.end].lower_ in gazetteer.eponym_heads
