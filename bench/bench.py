@@ -160,7 +160,9 @@ def measure_stages(pipeline: Pipeline, documents: Sequence[Document]) -> dict[st
             places = locate(document, doc, pipeline.gazetteer)
             t_places = time.perf_counter()
             times = resolve_times(doc, document)
-            detect_events(document, doc, claims, places, times, find_quantities(doc), pipeline.taxonomy)
+            detect_events(
+                document, doc, claims, places, times, find_quantities(doc), pipeline.taxonomy, pipeline.acled
+            )
             t_events = time.perf_counter()
             seconds["attribution"] += t_attr - t
             seconds["places"] += t_places - t_attr

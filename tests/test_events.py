@@ -23,9 +23,9 @@ GOLD = SHARED / "eval" / "seeds.gold.json"
 CASE_TYPES = SHARED / "eval" / "events" / "case2021_event_types.txt"
 CASE_NOTE = SHARED / "eval" / "events" / "case2021_note_on_event_types.txt"
 
-# Gold seed events the rules must find (of 9; measured 8 when written: the one missed
-# lists units after "there are", with no trigger word). Raise it as the rules improve.
-SEED_EVENTS_FLOOR = 7
+# Gold seed events the rules must find (of 9; measured 9 since the existential rule: the one
+# once missed lists units after "there are", with no trigger word).
+SEED_EVENTS_FLOOR = 9
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +247,103 @@ def test_seed_events(pipeline: Pipeline, taxonomy: Taxonomy, capsys: pytest.Capt
         )
         print("\n".join(lines))
     assert found >= SEED_EVENTS_FLOOR
+
+
+# --- across sentences: existentials, definite places, carried places, elaborations -----------
+
+
+def typed_place(document: Document, name: str, n: int, feature: str, nth: int = 0) -> Place:
+    start = -1
+    for _ in range(nth + 1):
+        start = document.text.index(name, start + 1)
+    return Place(
+        id=f"{document.id}/p{n}",
+        document=document.id,
+        mention=Span(start, start + len(name)),
+        name=name,
+        feature=feature,
+    )
+
+
+def detect(
+    pipeline: Pipeline, taxonomy: Taxonomy, text: str, places: list[tuple[str, str]]
+) -> tuple[Document, list[Event]]:
+    document = Document(text=text, published="2024-05-10")
+    analysis = pipeline.analyze(document)
+    parsed = pipeline.nlp(paragraph_doc(pipeline.nlp, text))
+    found = [typed_place(document, name, n, feature) for n, (name, feature) in enumerate(places, 1)]
+    times = resolve_times(parsed, document)
+    events = detect_events(
+        document, parsed, analysis.claims, found, times, find_quantities(parsed), taxonomy, pipeline.acled
+    )
+    return document, events
+
+
+def test_existential_presence_of_forces_is_a_deployment(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Near the dam there are now about forty tanks and two artillery batteries."
+    _, events = detect(pipeline, taxonomy, text, [])
+    event = only(events, "deployment")
+    assert event.trigger is not None and event.trigger.text(text) == "are"
+    assert (event.quantity, event.approximate) == (40.0, True)
+    assert "tanks" in event.equipment
+    # an existential about anything else is no event
+    _, none = detect(pipeline, taxonomy, "There are many reasons to doubt the report.", [])
+    assert none == []
+
+
+def test_definite_description_names_the_last_place_of_its_kind(
+    pipeline: Pipeline, taxonomy: Taxonomy
+) -> None:
+    text = "Smugglers were seen near Port Alda in Veldoria. The town was then locked down by the police."
+    document, events = detect(pipeline, taxonomy, text, [("Port Alda", "PPL"), ("Veldoria", "PCLI")])
+    lockdown = only(events, "lockdown")
+    assert lockdown.places == [f"{document.id}/p1"]  # the town, not the country named after it
+
+
+def test_definite_description_without_a_place_of_its_kind_gives_none(
+    pipeline: Pipeline, taxonomy: Taxonomy
+) -> None:
+    text = "Smugglers were seen in Veldoria. The town was then locked down by the police."
+    _, events = detect(pipeline, taxonomy, text, [("Veldoria", "PCLI")])
+    assert only(events, "lockdown").places == []
+
+
+def test_same_type_event_of_the_paragraph_lends_its_places(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = (
+        "The Kessan army deployed 30 tanks to Marrow County. "
+        "Besides the tanks, there are two rifle battalions.\n"
+        "Elsewhere, troops were deployed without fuss."
+    )
+    document, events = detect(pipeline, taxonomy, text, [("Marrow County", "ADM2")])
+    first, second, third = [e for e in events if e.type == "deployment"]
+    assert first.places == second.places == [f"{document.id}/p1"]
+    assert third.places == []  # another paragraph
+
+
+def test_anaphoric_sentence_elaborates_the_event_before_it(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = (
+        "Officials blamed the fuel smuggling incident in Port Alda in early April.\n"
+        "On that occasion, three guards were caught carrying drums across the river."
+    )
+    document, events = detect(pipeline, taxonomy, text, [("Port Alda", "PPL")])
+    smuggling = only(events, "smuggling")
+    assert (smuggling.quantity, smuggling.target) == (3.0, "guards")
+    arrest = only(events, "arrest_detention")
+    assert arrest.places == [f"{document.id}/p1"]
+    assert arrest.time is not None and arrest.time.start == "2024-04-01"
+
+
+def test_without_an_opener_sentences_stay_apart(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = (
+        "Officials blamed the fuel smuggling incident in Port Alda in early April.\n"
+        "Later, three guards were caught carrying drums across the river."
+    )
+    _, events = detect(pipeline, taxonomy, text, [("Port Alda", "PPL")])
+    assert only(events, "smuggling").quantity is None
+
+
+def test_event_codes_use_the_sentence_cues(pipeline: Pipeline, taxonomy: Taxonomy) -> None:
+    text = "Warplanes struck the depot in an air strike overnight."
+    _, events = detect(pipeline, taxonomy, text, [])
+    assert {e.acled_code for e in events} == {"AIR_STRIKE"}
+    assert all(e.confidence is not None and 0 < e.confidence <= 1 for e in events)

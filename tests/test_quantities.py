@@ -53,6 +53,15 @@ def quantities(nlp: Language, text: str) -> list[tuple[str, float, bool, str | N
         ("Up to 3.5 million people fled.", [("Up to 3.5 million", 3_500_000.0, True, "people")]),
         ("More than 40 boats sailed.", [("More than 40", 40.0, True, "boats")]),
         ("Some 300 workers joined.", [("Some 300", 300.0, True, "workers")]),
+        ("Near the dam there are now about forty tanks.", [("about forty", 40.0, True, "tanks")]),
+        (
+            "There were roughly two dozen armoured vehicles at the crossing.",
+            [("roughly two dozen", 24.0, True, "armoured vehicles")],
+        ),
+        (
+            "Around a hundred and twenty troops arrived.",
+            [("Around a hundred and twenty", 120.0, True, "troops")],
+        ),
     ],
 )
 def test_find_quantities(nlp: Language, text: str, expected: list[tuple[str, float, bool, str]]) -> None:

@@ -21,10 +21,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from threadpoolctl import threadpool_limits
+
 from claimgraph.attribution import Lexicons, attribute, load_lexicons
 from claimgraph.clean import NoiseRules, clean, load_noise_rules
 from claimgraph.events import NAME as EVENTS_NAME
-from claimgraph.events import Taxonomy, detect_events, load_taxonomy
+from claimgraph.events import AcledClassifier, Taxonomy, detect_events, load_labels, load_taxonomy
 from claimgraph.model import Document, DocumentAnalysis
 from claimgraph.nlp import DEFAULT_MODEL, load_nlp, paragraph_doc
 from claimgraph.places import STAGE_NAME as PLACES_NAME
@@ -52,6 +54,7 @@ class Pipeline:
     taxonomy: Taxonomy
     gazetteer: Gazetteer
     produced_by: dict[str, str] = field(default_factory=dict)
+    acled: AcledClassifier | None = None
 
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL) -> Pipeline:
@@ -63,13 +66,15 @@ class Pipeline:
             "places": PLACES_NAME,
             "events": EVENTS_NAME,
         }
+        taxonomy = load_taxonomy()
         return cls(
             nlp=nlp,
             lexicons=load_lexicons(),
             noise=load_noise_rules(),
-            taxonomy=load_taxonomy(),
+            taxonomy=taxonomy,
             gazetteer=load_gazetteer(),
             produced_by=produced_by,
+            acled=AcledClassifier(taxonomy=taxonomy, labels=load_labels()),
         )
 
     def analyze(self, document: Document) -> DocumentAnalysis:
@@ -90,7 +95,10 @@ class Pipeline:
         while chunk := list(itertools.islice(stream, ZONE_DOCUMENTS)):
             # Strings spaCy interns while parsing this chunk are freed when the zone closes,
             # so memory stays flat over long runs; results keep offsets, never spaCy objects.
-            with self.nlp.memory_zone():
+            # One document is analyzed at a time on one core: BLAS and OpenMP worker
+            # threads only contend with it (bench/ray_bench.py measured the single process
+            # at 4.7k words/s with inherited threads, 5.2k with one).
+            with self.nlp.memory_zone(), threadpool_limits(limits=1):
                 results = list(self._analyze_chunk(chunk, on_error))
             yield from results
 
@@ -109,7 +117,14 @@ class Pipeline:
                 places = locate(document, parsed, self.gazetteer)
                 times = resolve_times(parsed, document)
                 events = detect_events(
-                    document, parsed, claims, places, times, find_quantities(parsed), self.taxonomy
+                    document,
+                    parsed,
+                    claims,
+                    places,
+                    times,
+                    find_quantities(parsed),
+                    self.taxonomy,
+                    self.acled,
                 )
             except Exception as exc:
                 if on_error is None:
