@@ -41,7 +41,7 @@ def examples_from(
         quotes = find_quotes(doc.text)
         for tok in doc:
             if is_candidate(tok):
-                out.append((cue_features(tok, quotes.region_at(tok.idx) is not None), tok.i in heads))
+                out.append((cue_features(tok, quotes), tok.i in heads))
     return out
 
 

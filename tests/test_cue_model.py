@@ -10,6 +10,7 @@ from types import ModuleType
 import pytest
 
 from claimgraph.attribution.cue_model import CueModel, features, is_candidate, train
+from claimgraph.attribution.quotes import find_quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_SPLIT = ROOT / "tests/fixtures/eval/shared/eval/polnear/dev"
@@ -51,8 +52,19 @@ def test_features_describe_the_parse(nlp: object) -> None:
     doc = nlp("The minister said that the bridge would reopen.")  # type: ignore[operator]
     said = next(t for t in doc if t.lower_ == "said")
     assert is_candidate(said)
-    feats = features(said, in_quote=False)
+    feats = features(said)
     assert "lemma=say" in feats and "has_clause" in feats and "subj=pos:NOUN" in feats
+    assert "where=none" in feats and "child_lemma=ccomp/reopen" in feats
+
+
+def test_features_say_where_the_quotation_is(nlp: object) -> None:
+    text = "“The bridge will reopen,” the minister said."
+    doc = nlp(text)  # type: ignore[operator]
+    said = next(t for t in doc if t.lower_ == "said")
+    reopen = next(t for t in doc if t.lower_ == "reopen")
+    quotes = find_quotes(text)
+    assert "where=sent_before" in features(said, quotes)
+    assert "where=in" in features(reopen, quotes) and "quote=True" in features(reopen, quotes)
 
 
 def test_shipped_model_finds_plain_speech_cues(pipeline: object) -> None:
@@ -61,7 +73,7 @@ def test_shipped_model_finds_plain_speech_cues(pipeline: object) -> None:
     doc = pipeline.nlp("The mayor said the ferry would run. The ferry ran on Tuesday.")  # type: ignore[attr-defined]
     said = next(t for t in doc if t.lower_ == "said")
     ran = next(t for t in doc if t.lower_ == "ran")
-    assert model.score(said, False) > 0.5 > model.score(ran, False)
+    assert model.score(said) > 0.5 > model.score(ran)
 
 
 def _script() -> ModuleType:

@@ -108,13 +108,9 @@ def test_guillemets() -> None:
     assert regions(text) == ["«le quai est fermé»"]
 
 
-@pytest.mark.xfail(
-    reason="quotes.py treats “ as an opener only, so a „low … high“ quotation closes at the paragraph end",
-    strict=True,
-)
 def test_low_high_quotation_marks() -> None:
-    text = "Er sagte „der Hafen ist zu“ und ging."
-    assert regions(text) == ["„der Hafen ist zu“"]
+    text = "Er sagte „der Hafen ist zu“ und ging. Sie sagte „nein“."
+    assert regions(text) == ["„der Hafen ist zu“", "„nein“"]
 
 
 def test_quoted_chars_and_region_lookups() -> None:

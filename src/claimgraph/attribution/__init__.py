@@ -143,6 +143,8 @@ def _claim(
 ) -> Claim:
     text = document.text
     why: dict[str, Any] = {"rule": raw.rule, "cue": raw.cue_lemma, "by": NAME}
+    if raw.speaker_span is not None:
+        why["speaker"] = [raw.speaker_span.start, raw.speaker_span.end]
     relays: list[Entity] = []
     for head, span in zip(raw.relay_heads, raw.relay_spans, strict=False):
         e, how = resolver.resolve(_mention(parsed, lex, quotes, head, span))
@@ -156,8 +158,9 @@ def _claim(
         why["source_resolution"] = how
         mention_spans = [raw.source_span or m.span]
     elif raw.rule == "adverb":
-        recent = resolver._recent(raw.cue[0].start, ("outlet", "document"))
-        if recent and raw.cue[0].start - recent[0].last <= AGENTLESS_WINDOW:
+        cue_start = raw.cue[0].start
+        recent = resolver.recent(cue_start, ("outlet", "document"))
+        if recent and cue_start - resolver.last_before(recent[0], cue_start) <= AGENTLESS_WINDOW:
             origin = recent[0]
             why["source_resolution"] = "agentless: the report it echoes"
     chain: list[str] = []

@@ -4,10 +4,18 @@ Resolution, in text order (each step names itself in the claim's explanation):
 
 - ``name``        same outlet, same name, a surname or an acronym of a known name
 - ``pronoun``     he/she/they/it to the nearest compatible source or named person before it
-- ``definite``    "the insider", "the second source", "the newspaper", "this report"
+                  (never "he" for a group such as "aides"; "they" for a group, a body or
+                  one anonymous source, not for one named person)
+- ``definite``    "the insider", "the second source", "the newspaper", "this report";
+                  "the minister" to the person source named with that office, else the
+                  last named person
 - ``possessive``  "RFA's source" to the anonymous source RFA relays
 - ``descriptor``  the same anonymous description repeated
 - ``new``         anything else starts a new Source
+
+Mentions are resolved in the order of their claims' cues, which is not always the
+order of the mentions: an antecedent counts by its last mention before the mention
+being resolved.
 
 Relay chains: a source relayed once ("told Radio Free Asia", "X cites Y")
 is relayed that way in every claim it makes; "a second source" inherits the
@@ -21,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claimgraph.attribution.lexicon import Lexicons
-from claimgraph.attribution.mentions import Mention
+from claimgraph.attribution.mentions import Mention, person_surnames
 from claimgraph.model import Source, Span
 
 if TYPE_CHECKING:
@@ -44,6 +52,7 @@ class Entity:
     heads: set[str] = field(default_factory=set)
     relays: list[str] = field(default_factory=list)  # entity ids, outermost first
     last: int = 0
+    plural: bool = False  # a group ("aides", "Republicans"): never the antecedent of "he"
 
     def to_source(self, document_id: str) -> Source:
         return Source(
@@ -83,7 +92,13 @@ class Resolver:
         self.document_id = document_id
         self.lex = lex
         self.entities: list[Entity] = []
-        self._persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+        surnames = person_surnames(doc)
+        # a bare surname the parser took for an organisation is still a person ("Trump railed")
+        self._persons = [
+            (e.start_char, e.text)
+            for e in doc.ents
+            if e.label_ == "PERSON" or (e.label_ == "ORG" and len(e) == 1 and e.text in surnames)
+        ]
         self._seen: dict[Span, tuple[Entity, str]] = {}
 
     # -- entity bookkeeping --------------------------------------------------
@@ -95,6 +110,7 @@ class Resolver:
             anonymous=m.anonymous,
             name=m.name,
             descriptor=m.descriptor,
+            plural=m.plural,
         )
         self.entities.append(e)
         return e
@@ -115,16 +131,28 @@ class Resolver:
             e.descriptor = m.descriptor
         return e
 
-    def _recent(self, pos: int, kinds: tuple[str, ...] | None = None) -> list[Entity]:
-        found = [
-            e
-            for e in self.entities
-            if e.mentions
-            and e.last < pos
-            and pos - e.last <= ANTECEDENT_WINDOW
-            and (kinds is None or e.kind in kinds)
-        ]
-        return sorted(found, key=lambda e: e.last, reverse=True)
+    def recent(self, pos: int, kinds: tuple[str, ...] | None = None) -> list[Entity]:
+        """Entities mentioned within ``ANTECEDENT_WINDOW`` before ``pos``, latest first.
+
+        Mentions are resolved in the order of their claims' cues, not of the mentions, so
+        an entity counts by its last mention *before* ``pos``, wherever else it appears."""
+        found: list[tuple[int, Entity]] = []
+        for e in self.entities:
+            if kinds is not None and e.kind not in kinds:
+                continue
+            before = [m.start for m in e.mentions if m.start < pos]
+            if before and pos - max(before) <= ANTECEDENT_WINDOW:
+                found.append((max(before), e))
+        return [e for _, e in sorted(found, key=lambda x: x[0], reverse=True)]
+
+    def _words(self, span: Span) -> set[str]:
+        """Lower-case lemmas of the words of ``span``."""
+        chosen = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+        return {t.lemma_.lower() for t in chosen} if chosen is not None else set()
+
+    def last_before(self, e: Entity, pos: int) -> int:
+        """Start of ``e``'s last mention before ``pos`` (-1 when there is none)."""
+        return max((m.start for m in e.mentions if m.start < pos), default=-1)
 
     def entity(self, entity_id: str) -> Entity:
         return next(e for e in self.entities if e.id == entity_id)
@@ -170,13 +198,13 @@ class Resolver:
             if e is not None:
                 return self._attach(e, m), "name"
             if m.host_outlet and m.definite:
-                docs = [x for x in self._recent(pos, ("document",)) if not x.name]
+                docs = [x for x in self.recent(pos, ("document",)) if not x.name]
                 if docs:
                     return self._attach(docs[0], m), "definite"
             return self._attach(self._new(m), m), "new"
         if m.possessor_outlet:
             outlet = self.outlet_entity(m.possessor_outlet, pos)
-            for e in self._recent(pos, ("anonymous",)):
+            for e in self.recent(pos, ("anonymous",)):
                 if outlet.id in e.relays:
                     return self._attach(e, m), "possessive"
             e = self._attach(self._new(m), m)
@@ -195,30 +223,40 @@ class Resolver:
     def _pronoun(self, m: Mention) -> Entity | None:
         word = self.doc[m.head].lower_
         pos = m.span.start
-        if word in ("he", "she", "him", "her"):
-            candidates = self._recent(pos, ("person", "anonymous", "unknown"))
-            best = candidates[0] if candidates else None
-            person = next(
-                ((s, t) for s, t in reversed(self._persons) if s < pos and pos - s <= ANTECEDENT_WINDOW), None
-            )
-            if person is not None and (best is None or person[0] > best.last):
-                named = Mention(
-                    span=m.span, head=m.head, text=person[1], kind="person", anonymous=False, name=person[1]
-                )
-                found = self._by_name(named)
-                if found is not None:
-                    return found
-                e = self._new(named)
-                e.kind, e.name = "person", person[1]
-                return e
-            return best
-        if word in ("they", "them"):
-            c = self._recent(pos, ("anonymous", "person", "government", "organisation", "unknown"))
+        if word in ("he", "she", "him", "her", "his", "hers", "himself", "herself"):
+            candidates = [e for e in self.recent(pos, ("person", "anonymous", "unknown")) if not e.plural]
+            return self._person_before(m, candidates[0] if candidates else None)
+        if word in ("they", "them", "their", "themselves"):
+            c = self.recent(pos, ("anonymous", "person", "government", "organisation", "outlet", "unknown"))
+            # not one named person ("he" or "she"); a singular anonymous source may be "they"
+            c = [e for e in c if e.plural or e.kind != "person"]
             return c[0] if c else None
         if word in ("it", "this", "which", "that"):
-            c = self._recent(pos, ("document", "outlet", "organisation", "government"))
+            c = self.recent(pos, ("document", "outlet", "organisation", "government"))
             return c[0] if c else None
         return None
+
+    def _person_before(self, m: Mention, best: Entity | None = None) -> Entity | None:
+        """The named person the text mentions last before ``m`` (a source, or a PERSON the
+        parser tagged), unless ``best`` comes later."""
+        pos = m.span.start
+        if best is None:
+            named = [e for e in self.recent(pos, ("person",)) if e.name and not e.plural]
+            best = named[0] if named else None
+        person = next(
+            ((s, t) for s, t in reversed(self._persons) if s < pos and pos - s <= ANTECEDENT_WINDOW), None
+        )
+        if person is None or (best is not None and person[0] <= self.last_before(best, pos)):
+            return best
+        named_m = Mention(
+            span=m.span, head=m.head, text=person[1], kind="person", anonymous=False, name=person[1]
+        )
+        found = self._by_name(named_m)
+        if found is not None:
+            return found
+        e = self._new(named_m)
+        e.kind, e.name = "person", person[1]
+        return e
 
     def _by_name(self, m: Mention) -> Entity | None:
         assert m.name is not None
@@ -250,31 +288,39 @@ class Resolver:
         head = m.head_lemma
         if m.ordinal:
             text = m.text.lower()
-            for e in self._recent(pos, ("anonymous",)):
+            for e in self.recent(pos, ("anonymous",)):
                 if e.descriptor and any(
                     w in e.descriptor.lower() for w in text.split() if w in ("second", "third", "fourth")
                 ):
                     return e
             return None
         if head in self.lex.resolving_heads or head in self.lex.anonymous_heads:
-            for e in self._recent(pos, ("anonymous",)):
-                if head in e.heads or head in ("insider", "source"):
+            for e in self.recent(pos, ("anonymous",)):
+                if (head in e.heads or head in ("insider", "source")) and e.plural == m.plural:
                     return e
-            return None
+            if head in self.lex.anonymous_always or m.plural:
+                return None
+        if head in self.lex.role_heads and not m.plural:
+            # "the minister" after "Defence Minister Marta Olenko": a person source named with
+            # that role first, then the last person source, then a person the parser tagged
+            named = [e for e in self.recent(pos, ("person",)) if e.name and not e.plural]
+            titled = [e for e in named if any(head in self._words(x) for x in e.mentions)]
+            found = titled or named
+            return found[0] if found else self._person_before(m)
         if head in self.lex.outlet_heads:
-            c = self._recent(pos, ("outlet",))
+            c = self.recent(pos, ("outlet",))
             return c[0] if c else None
         if head in self.lex.document_heads:
-            c = self._recent(pos, ("document", "outlet"))
+            c = self.recent(pos, ("document", "outlet"))
             return c[0] if c else None
         if head in self.lex.government_heads:
-            c = [e for e in self._recent(pos, ("government",)) if head in e.heads]
+            c = [e for e in self.recent(pos, ("government",)) if head in e.heads]
             return c[0] if c else None
         return None
 
     def inherited_relays(self, e: Entity, pos: int) -> list[str]:
         """Relays of the nearest earlier anonymous source, for 'a second source'."""
-        for other in self._recent(pos, ("anonymous",)):
+        for other in self.recent(pos, ("anonymous",)):
             if other.id != e.id and other.relays:
                 return list(other.relays)
         return []

@@ -1,7 +1,8 @@
 """Hedging: words by which the article distances itself from a claim.
 
 A claim is hedged when a hedge word ("reportedly", "allegedly", "mysterious")
-governs its cue or its content clause outside quotation marks, or when a
+governs its cue or its content clause outside quotation marks, or describes its
+source or relay ("a mysterious report"), or when a
 hedge phrase ("could not be independently verified") stands in the claim's
 sentence or the next one.
 """
@@ -45,6 +46,13 @@ def find_hedges(doc: Doc, lex: Lexicons, raw: RawAttribution, quotes: Quotes) ->
             and (t.head.i in governors or t.i == raw.cue_token)
         ):
             out.append(Span(t.idx, t.idx + len(t.text)))
+    # the article's own words about the source: "a mysterious report", "an unverified account"
+    for span in [raw.source_span, *raw.relay_spans]:
+        if span is None:
+            continue
+        for t in doc.char_span(span.start, span.end, alignment_mode="expand") or []:
+            if t.lower_ in lex.hedge_words and quotes.region_at(t.idx) is None:
+                out.append(Span(t.idx, t.idx + len(t.text)))
     window_end = sent.end_char
     nxt = doc[sent.end].sent if sent.end < len(doc) else None
     if nxt is not None:

@@ -108,7 +108,16 @@ class Lexicons:
     hedge_phrases: tuple[str, ...]
     agentless_adverbs: frozenset[str]
     anonymous_heads: frozenset[str]
+    anonymous_always: frozenset[str]
+    indefinite_pronouns: frozenset[str]
+    group_heads: frozenset[str]
+    respondent_heads: frozenset[str]
+    evidence_heads: frozenset[str]
+    organisation_heads: frozenset[str]
+    role_heads: frozenset[str]
+    relation_heads: frozenset[str]
     anonymity_phrases: tuple[str, ...]
+    anonymity_conditions: tuple[str, ...]
     anonymous_markers: frozenset[str]
     resolving_heads: frozenset[str]
     government_heads: frozenset[str]
@@ -178,7 +187,16 @@ def load_lexicons(data_dir: Path | None = None) -> Lexicons:
         hedge_phrases=tuple(p.lower() for p in raw.get("hedge_phrases", [])),
         agentless_adverbs=fs("agentless_adverbs"),
         anonymous_heads=fs("anonymous_heads"),
+        anonymous_always=fs("anonymous_always"),
+        indefinite_pronouns=fs("indefinite_pronouns"),
+        group_heads=fs("group_heads"),
+        respondent_heads=fs("respondent_heads"),
+        evidence_heads=fs("evidence_heads"),
+        organisation_heads=fs("organisation_heads"),
+        role_heads=fs("role_heads"),
+        relation_heads=fs("relation_heads"),
         anonymity_phrases=tuple(p.lower() for p in raw.get("anonymity_phrases", [])),
+        anonymity_conditions=tuple(p.lower() for p in raw.get("anonymity_conditions", [])),
         anonymous_markers=fs("anonymous_markers"),
         resolving_heads=fs("resolving_heads"),
         government_heads=fs("government_heads"),

@@ -1,6 +1,7 @@
 """Quotation regions of a text: where quoted speech starts and ends.
 
-Handles curly and straight double quotes and doubled single quotes (``''``),
+Handles curly and straight double quotes, doubled single quotes (``''``) and
+low-high pairs (``„…“``),
 quotes that run over several paragraphs (each new paragraph re-opens the
 quote and only the last one closes it), and unbalanced marks (a quote left
 open closes at the end of its paragraph). Never raises.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claimgraph.model import Span
 
@@ -19,6 +20,8 @@ _MARK = re.compile(r"''|[“”\"«»„]")
 _OPENERS = frozenset({"“", "«", "„"})
 _CLOSERS = frozenset({"”", "»"})
 _SYMMETRIC = frozenset({'"', "''"})
+# A low opening mark „ is closed by a high one: “ (German, Czech) or ” (Polish, Hungarian).
+_LOW_HIGH_CLOSERS = frozenset({"“", "”"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +29,23 @@ class Quotes:
     """Sorted, non-overlapping quotation regions (opening mark to closing mark inclusive)."""
 
     regions: tuple[Span, ...]
+    starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", tuple(r.start for r in self.regions))
 
     def _index(self, pos: int) -> int:
-        return bisect.bisect_right([r.start for r in self.regions], pos) - 1
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        """The regions that share characters with ``start``..``end``, in order."""
+        i = max(self._index(start), 0)
+        out = []
+        while i < len(self.regions) and self.regions[i].start < end:
+            if self.regions[i].end > start:
+                out.append(self.regions[i])
+            i += 1
+        return out
 
     def region_at(self, pos: int) -> Span | None:
         i = self._index(pos)
@@ -89,7 +106,11 @@ def find_quotes(text: str, skip: Sequence[Span] = ()) -> Quotes:
                 if mark in _CLOSERS:
                     continue  # stray closer: ignore
                 open_at, open_mark = m.start(), mark
-            elif mark in _CLOSERS or (mark in _SYMMETRIC and mark == open_mark):
+            elif (
+                mark in _CLOSERS
+                or (mark in _SYMMETRIC and mark == open_mark)
+                or (open_mark == "„" and mark in _LOW_HIGH_CLOSERS)
+            ):
                 regions.append(Span(open_at, m.end()))
                 open_at = None
             elif mark in _OPENERS and open_mark in _OPENERS:

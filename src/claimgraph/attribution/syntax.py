@@ -221,20 +221,32 @@ def paragraph_bounds(tok: Token) -> tuple[int, int]:
     return lo, hi
 
 
+# Longest relative clause or participle (tokens) kept in a source mention.
+DESCRIPTION_TOKENS = 20
+
+
+def _plain_description(clause: Token) -> bool:
+    """Is a relative clause or participle after a source short and plain enough to be part of
+    its mention ('Jo Coelbart, who works on defence policy,', 'a report released last year')?
+    PolNeAR's sources keep these; a clause holding a colon, a quotation mark or a line break is
+    what the source says, not who it is."""
+    toks = list(clause.subtree)
+    return len(toks) <= DESCRIPTION_TOKENS and not any(
+        t.text == ":" or t.is_quote or "\n" in t.text for t in toks
+    )
+
+
 def source_tokens(subject: Token) -> list[Token]:
-    """The source mention: the subject's subtree without relative clauses and trailing punctuation,
-    inside the subject's own paragraph."""
+    """The source mention: the subject's subtree (long or quoted relative clauses left out) without
+    trailing punctuation, inside the subject's own paragraph."""
     drop: set[int] = set()
     for child in subject.children:
-        if child.dep_ in ("relcl", "acl") and child.i > subject.i:
+        if child.dep_ in ("relcl", "acl") and child.i > subject.i and not _plain_description(child):
             drop.update(t.i for t in child.subtree)
-    for tok in subject.subtree:
-        if tok.dep_ == "relcl" and tok.i not in drop and tok.left_edge.lower_ in ("who", "whose", "whom"):
-            drop.update(t.i for t in tok.subtree)
     lo, hi = paragraph_bounds(subject)
     toks = trim_run([t for t in subject.subtree if t.i not in drop and lo <= t.i <= hi])
     # "Keron Blair, executive director of AROS, said": the comma closing an apposition
-    if toks and any(t.dep_ == "appos" for t in toks) and toks[-1].i + 1 < len(subject.doc):
+    if toks and any(t.dep_ in ("appos", "relcl") for t in toks) and toks[-1].i + 1 < len(subject.doc):
         nxt = subject.doc[toks[-1].i + 1]
         if nxt.text == "," and nxt.i + 1 < len(subject.doc) and nxt.i + 1 not in drop:
             toks.append(nxt)

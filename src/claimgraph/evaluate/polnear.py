@@ -144,6 +144,10 @@ def scored_claims(claims: Sequence[Claim]) -> tuple[list[Claim], int]:
 
 
 def _prediction_spans(claim: Claim, kind: str) -> list[Span]:
+    """PolNeAR annotates no relays: its Source is whoever's cue it is. When that speaker
+    only relays the origin ('RFA reported, citing a source'), the speaker is compared."""
+    if kind == "source" and (speaker := claim.explanation.get("speaker")):
+        return [Span(int(speaker[0]), int(speaker[1]))]
     return {"cue": claim.cue, "source": claim.source_mentions, "content": claim.content}[kind]
 
 
