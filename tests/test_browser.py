@@ -164,7 +164,13 @@ def test_hostile_article_runs_nothing(served: dict[str, Any], browser: Any) -> N
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    for path in (f"/documents/{served['hostile']}", "/stories/story-hostile", "/documents", "/"):
+    for path in (
+        f"/documents/{served['hostile']}",
+        "/stories/story-hostile",
+        "/documents",
+        "/",
+        "/search?q=dock+worker+never+stop",
+    ):
         page.goto(served["base"] + path)
         page.wait_for_load_state("load")
         # Move the pointer over and click every highlight and link inside the text: no handler may fire.
@@ -176,3 +182,25 @@ def test_hostile_article_runs_nothing(served: dict[str, Any], browser: Any) -> N
     page.goto(served["base"] + f"/documents/{served['hostile']}")
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert dialogs == []
+
+
+def test_search_then_hit_lands_on_highlighted_span(served: dict[str, Any], browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(served["base"] + "/")
+    page.get_by_label("Search article text, claims and sources").fill('Vellport "ferry*')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    hits = page.locator("ol.hits > li")
+    assert hits.count() > 0
+    assert page.locator("ol.hits .snippet mark").count() > 0
+    hits.first.locator("a").first.click()
+    page.wait_for_url("**/documents/*#hit")
+    lit = page.locator('mark.current[data-items~="hit"]')
+    assert lit.count() > 0
+    assert lit.first.inner_text().lower().startswith(("vellport", "ferr"))
+    assert lit.first.get_attribute("aria-current") == "location"
+    lit.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "search-hit.png"))
+    assert errors == []

@@ -661,3 +661,37 @@ def test_story_summaries_agree_with_the_assessments_about_each_story(filled: Fix
             assert any(s.grades for s in summaries)
         finally:
             reader.close()
+
+
+def test_cached_story_results_follow_writes(tmp_path: Path) -> None:
+    """Pages of stories are kept while the store is unchanged, and recomputed after any write."""
+    from claimgraph.web.queries import Filters, StoreReader
+
+    fixture = fill_store(f"sqlite:///{tmp_path / 'versions.db'}")
+    with open_store(fixture.url) as store:
+        reader = StoreReader(store)
+        try:
+            before = reader.version.current()
+            assert before is not None
+            first = reader.stories(Filters(), None, 10)
+            assert reader.stories(Filters(), None, 10) is first  # served from the cache
+            assert len(reader.story_summaries(10)[0]) == 2
+            renamed = Story("story-new", [fixture.analyses[0].document.id], [], "Renamed")
+            store.save_cross([renamed], [])
+            assert reader.version.current() != before
+            assert [s["id"] for s in reader.stories(Filters(), None, 10).items] == ["story-new"]
+            assert [s.label for s in reader.story_summaries(10)[0]] == ["Renamed"]
+        finally:
+            reader.close()
+
+
+def test_home_pages_through_stories(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimgraph.web import pages
+
+    monkeypatch.setattr(pages, "HOME_STORIES", 1)
+    first = client.get("/").text
+    assert "Ferry strike" in first and 'rel="next" href="/?after=0"' in first
+    second = client.get("/", params={"after": 0}).text
+    assert "Ferry strike" not in second and "&lt;script&gt;window.__pwned=9" in second
+    assert 'rel="next"' not in second and 'href="/">First page' in second
+    assert "No more stories" in client.get("/", params={"after": 5}).text

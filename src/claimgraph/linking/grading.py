@@ -5,7 +5,7 @@ file of the same format): the grade listed for the origin when the origin is an 
 in the table, else the table's default, F ("reliability cannot be judged"). Nothing about
 any outlet is written in code.
 
-Credibility of one subject (a group of claims saying the same thing):
+Credibility of one subject (an event cluster, or a group of claims saying the same thing):
 
     1  confirmed: two or more independent origins, at least one of them named
     2  probably true: two or more independent origins, all anonymous
@@ -13,7 +13,9 @@ Credibility of one subject (a group of claims saying the same thing):
        carry it)
     6  cannot be judged: nobody identifiable speaks
     +1 (never past 5) when most of the claims are hedged by the reporting article, and
-    +1 (never past 5) when an outlet carrying the subject later published a correction.
+    +1 (never past 5) when a correction notice bears on it: for an event cluster, a
+       document of the cluster that corrects itself, published after another report of it;
+       for a claim group, also a correction in the same story by an outlet carrying it.
 
 Every grade comes with reasons that name the documents, the relays and the origins.
 """

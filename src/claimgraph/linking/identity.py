@@ -93,6 +93,44 @@ def _relay_of(da: DocumentAnalysis, source_id: str) -> tuple[str | None, bool]:
     return None, False
 
 
+# Words after which a descriptor only qualifies its head: "traders in the town",
+# "a source familiar with the matter", "officials who spoke on condition of anonymity".
+QUALIFIERS = frozenset(
+    {"in", "of", "from", "at", "on", "with", "within", "inside", "near", "close", "familiar", "who", "that"}
+    | {"for", "to", "by"}
+)
+
+
+def descriptor_head(descriptor: str) -> str | None:
+    """The head noun of a normalized descriptor: the last word before any qualifier
+    ('traders in the town' and 'local traders' -> 'traders')."""
+    words: list[str] = []
+    for word in descriptor.split():
+        if word in QUALIFIERS and words:
+            break
+        words.append(word)
+    return words[-1] if words else None
+
+
+def _antecedent(da: DocumentAnalysis, source: Source, relayed: bool) -> Source | None:
+    """For a definite anonymous descriptor with no outlet of its own ('the official'), the
+    earlier anonymous source of the same document with the same head noun and a merged key
+    ('a senior defence official' relayed by an outlet); else None."""
+    raw = _clean(source.descriptor or "").lower()
+    if relayed or not raw.startswith("the "):
+        return None
+    head = descriptor_head(normalize_descriptor(raw))
+    first = min((m.start for m in source.mentions), default=0)
+    for other in da.sources:
+        if other is source or not other.anonymous or not other.key or "|" not in other.key:
+            continue
+        if min((m.start for m in other.mentions), default=first) > first:
+            continue
+        if descriptor_head(normalize_descriptor(other.descriptor or "")) == head:
+            return other
+    return None
+
+
 def assign_keys(
     documents: list[DocumentAnalysis], voices: Mapping[str, str | None], lexicons: Lexicons
 ) -> Identities:
@@ -128,6 +166,16 @@ def assign_keys(
             elif chained:
                 relay_key = voices.get(doc_id)
             descriptor = normalize_descriptor(source.descriptor or "")
+            earlier = _antecedent(da, source, relay_id is not None)
+            if earlier is not None and earlier.key:
+                source.key = earlier.key
+                ids.note(
+                    earlier.key,
+                    doc_id,
+                    f"'{_clean(source.descriptor or '')}' refers back to '{_clean(earlier.descriptor or '')}' "
+                    "in the same document",
+                )
+                continue
             if relay_key and descriptor:
                 source.key = f"anonymous:{relay_key}|{descriptor}"
                 ids.note(source.key, doc_id, f"the same descriptor '{descriptor}' relayed by {relay_key}")

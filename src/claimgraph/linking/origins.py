@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from claimgraph.attribution.lexicon import Lexicons
 from claimgraph.linking.features import NAME_RUN, content_terms, cosine, weigh
-from claimgraph.linking.identity import outlet_key
+from claimgraph.linking.identity import descriptor_head, outlet_key
 from claimgraph.model import Claim, DocumentAnalysis, Span
 
 # Content similarity from which two claims say the same thing. Calibrated on the linking
@@ -46,6 +46,14 @@ CITATION_PATTERNS = (
     ),
 )
 
+# Leads that hand the whole report to an outlet: "According to the Daily Ledger, ..." or
+# "The Daily Ledger reported on Monday, citing ...", at the start of a paragraph. Counted
+# only when the name is a known outlet (the outlet lexicon, or an outlet of a document seen).
+LEAD_CITATION_PATTERNS = (
+    re.compile(r"(?:^|\n)[ \t]*According\s+to\s+(?:a\s+report\s+(?:by|in)\s+)?(?:the\s+)?(" + _NAME + r"),"),
+    re.compile(r"(?:^|\n)[ \t]*(?:The\s+)?(" + _NAME + r")\s+reported(?:\s+on\s+\w+)?,?\s+citing\b"),
+)
+
 
 @dataclass(slots=True)
 class Trace:
@@ -58,6 +66,9 @@ class Trace:
     relays: list[str]
     hedged: bool
     notes: list[str] = field(default_factory=list)
+    # from the origin outwards: the chain's relays (innermost first), the outlet cited, the
+    # publishing outlet: "official <- Daily Ledger <- Harbour Times"
+    path: list[str] = field(default_factory=list)
 
     @property
     def document(self) -> str:
@@ -88,12 +99,14 @@ def trace_claim(
         origin = last.key or f"unnamed:{last.id}"
         named = not last.anonymous and bool(last.name)
         judgeable = named or last.anonymous
+    chained = len(relays)
     if cited and cited != origin:
         relays.append(cited)
     if own and own != origin:
         relays.append(own)
+    path = list(dict.fromkeys(r for r in [*reversed(relays[:chained]), *relays[chained:]] if r != origin))
     relays = list(dict.fromkeys(r for r in relays if r != origin))
-    return Trace(claim, origin, named, judgeable, relays, claim.hedged, notes)
+    return Trace(claim, origin, named, judgeable, relays, claim.hedged, notes, path)
 
 
 def _claim_text(da: DocumentAnalysis, claim: Claim) -> str:
@@ -158,12 +171,13 @@ def is_local(key: str) -> bool:
 
 
 def _anonymous_head(key: str) -> tuple[str, str] | None:
-    """(relaying outlet, head noun) of a merged anonymous key, e.g. ('outlet:x', 'official')."""
+    """(relaying outlet, head noun) of a merged anonymous key ('traders in the town' and
+    'local traders' relayed by one outlet -> (outlet, 'traders'))."""
     if not key.startswith("anonymous:") or "|" not in key:
         return None
     relay, descriptor = key.removeprefix("anonymous:").split("|", 1)
-    words = descriptor.split()
-    return (relay, words[-1]) if words else None
+    head = descriptor_head(descriptor)
+    return (relay, head) if head else None
 
 
 def collect_origins(traces: Iterable[Trace], roots: Mapping[str, str] | None = None) -> Origins:
@@ -211,17 +225,25 @@ def collect_origins(traces: Iterable[Trace], roots: Mapping[str, str] | None = N
 
 
 def find_citations(
-    documents: Iterable[DocumentAnalysis], own: Mapping[str, str | None], lexicons: Lexicons
+    documents: Iterable[DocumentAnalysis],
+    own: Mapping[str, str | None],
+    lexicons: Lexicons,
+    outlets: Collection[str] = (),
 ) -> dict[str, tuple[str, str]]:
-    """Document id -> (cited outlet key, the phrase) for documents that say whose report they follow."""
+    """Document id -> (cited outlet key, the phrase) for documents that say whose report they
+    follow: ``CITATION_PATTERNS`` anywhere, ``LEAD_CITATION_PATTERNS`` when the name is an
+    outlet of the lexicon or one of ``outlets`` (outlet keys of documents seen)."""
     out: dict[str, tuple[str, str]] = {}
     for da in documents:
         text = da.document.text
-        for pattern in CITATION_PATTERNS:
+        found = [(p, False) for p in CITATION_PATTERNS] + [(p, True) for p in LEAD_CITATION_PATTERNS]
+        for pattern, lead in found:
             match = pattern.search(text)
-            if match is None or da.document.is_removed(Span(match.start(), match.end())):
+            if match is None or da.document.is_removed(Span(match.start(1), match.end())):
                 continue
             key = outlet_key(match.group(1), lexicons)
+            if lead and key not in outlets and not lexicons.outlets.canonical(match.group(1)):
+                continue
             if key != own.get(da.document.id):
                 out[da.document.id] = (key, " ".join(match.group(0).split()))
                 break

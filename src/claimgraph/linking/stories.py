@@ -28,7 +28,9 @@ Memory: each document's term and name counts, their id/frequency arrays, and its
 Scores use document frequencies as they stand when the pair is scored, so the grouping
 can depend on input order (weakly).
 
-Events: ``Story.events`` stays empty here; an event linker fills it from the same groups.
+Events: ``Story.events`` stays empty here; ``Linker.stories`` fills it from the event
+clusters of ``events.EventIndex``, which blocks on the story root kept here (the earliest
+document of a story).
 """
 
 from __future__ import annotations
@@ -111,11 +113,17 @@ class PairScore:
 
 
 class _UnionFind:
+    """Groups by union-find; a group's root is its earliest-added member, so the root of a
+    group changes only when it joins an older group (event blocking keys on it)."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.order: dict[str, int] = {}
 
     def add(self, x: str) -> None:
-        self.parent.setdefault(x, x)
+        if x not in self.parent:
+            self.parent[x] = x
+            self.order[x] = len(self.order)
 
     def find(self, x: str) -> str:
         root = x
@@ -128,7 +136,8 @@ class _UnionFind:
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            older, newer = (ra, rb) if self.order[ra] <= self.order[rb] else (rb, ra)
+            self.parent[newer] = older
 
     def groups(self) -> list[list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
@@ -155,6 +164,7 @@ class StoryIndex:
     terms: Vocabulary = field(default_factory=Vocabulary)  # ids and df of content words
     names: Vocabulary = field(default_factory=Vocabulary)  # ids and df (summed counts) of names
     vectors: dict[str, _Vectors] = field(default_factory=dict)
+    blocks: dict[str, list[str]] = field(default_factory=dict)  # document -> its blocking keys (kept state)
     signatures: npt.NDArray[np.uint64] = field(
         default_factory=lambda: np.zeros((1024, NUM_PERM), dtype=np.uint64)
     )
@@ -204,18 +214,16 @@ class StoryIndex:
     def _keep(self, f: DocFeatures) -> _Vectors:
         """Count ``f`` into the document frequencies and keep its vectors and signature row."""
         self.term_df.update(f.terms.keys())
-        self.name_df.update(f.names)
-        self.terms.count(dict.fromkeys(f.terms, 1))
-        self.names.count(f.names)
+        self.name_df.update(f.names.elements())  # as update(f.names) for positive counts, in C
+        terms = self.terms.add(f.terms, by_count=False)
+        names = self.names.add(f.names)
         row = len(self.vectors)
         if row >= self.signatures.shape[0]:
             grown = np.zeros((self.signatures.shape[0] * 2, self.signatures.shape[1]), dtype=np.uint64)
             grown[:row] = self.signatures[:row]
             self.signatures = grown
         self.signatures[row] = f.signature
-        v = _Vectors(
-            self.terms.vector(f.terms), self.names.vector(f.names), self.terms.vector(f.title_terms), row
-        )
+        v = _Vectors(terms, names, self.terms.vector(f.title_terms), row)
         self.vectors[f.id] = v
         return v
 
@@ -233,6 +241,7 @@ class StoryIndex:
             candidates.update(self.buckets.get(key, [])[-BUCKET_LIMIT:])
         for key in keys:
             self.buckets[key].append(f.id)
+        self.blocks[f.id] = keys
         scored: list[PairScore] = []
         tried: Counter[str] = Counter()
         ordered = [

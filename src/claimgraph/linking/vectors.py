@@ -14,7 +14,7 @@ for a new document costs O(its distinct terms), never O(vocabulary) or O(documen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from math import log
 
@@ -41,6 +41,7 @@ class Vocabulary:
 
     ids: dict[str, int] = field(default_factory=dict)
     df: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(_INITIAL_CAPACITY, dtype=np.int64))
+    logs: Floats = field(default_factory=lambda: np.zeros(1))  # count -> 1 + log(count), grown on use
 
     def _id(self, term: str) -> int:
         i = self.ids.get(term)
@@ -52,18 +53,46 @@ class Vocabulary:
                 self.df = grown
         return i
 
+    def _ids(self, terms: Iterable[str]) -> Ids:
+        """The ids of ``terms`` (new terms get the next ids, in order)."""
+        get = self.ids.get
+        out = []
+        for t in terms:
+            i = get(t)
+            out.append(self._id(t) if i is None else i)
+        return np.array(out, dtype=np.int64)
+
+    def _tf(self, counts: Ids) -> Floats:
+        """``1 + log(count)`` of each count, by ``math.log`` (the same bits as ``features.weigh``)."""
+        top = int(counts.max(initial=0))
+        if top >= self.logs.size:
+            self.logs = np.array([0.0, *(1.0 + log(c) for c in range(1, 2 * top + 1))])
+        tf: Floats = self.logs[counts]
+        return tf
+
     def vector(self, counts: Mapping[str, int]) -> TermVector:
         """The vector of ``counts`` (terms with a count of zero or less left out, as in ``weigh``)."""
-        pairs = sorted((self._id(t), 1.0 + log(c)) for t, c in counts.items() if c > 0)
-        ids = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        tf = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
-        return TermVector(ids=ids, tf=tf)
+        kept = [(t, c) for t, c in counts.items() if c > 0]
+        ids = self._ids(t for t, _ in kept)
+        order = np.argsort(ids)
+        values = np.fromiter((c for _, c in kept), dtype=np.int64, count=len(kept))
+        return TermVector(ids=ids[order], tf=self._tf(values)[order])
+
+    def add(self, counts: Mapping[str, int], by_count: bool = True) -> TermVector:
+        """``count`` then ``vector`` in one pass over the terms: each term adds its count to the
+        document frequencies (one when not ``by_count``); returns the vector of ``counts``."""
+        ids = self._ids(counts)  # first: it may grow ``df``
+        values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        self.df[ids] += values if by_count else 1
+        if not (values > 0).all():
+            ids, values = ids[values > 0], values[values > 0]
+        order = np.argsort(ids)
+        return TermVector(ids=ids[order], tf=self._tf(values)[order])
 
     def count(self, counts: Mapping[str, int]) -> None:
         """Add ``counts`` to the document frequencies (each term by its count, as ``Counter.update``)."""
-        for t, c in counts.items():
-            i = self._id(t)  # first: it may grow ``df``
-            self.df[i] += c
+        ids = self._ids(counts)  # first: it may grow ``df``
+        self.df[ids] += np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
 
     def weights(self, v: TermVector, n: int) -> Floats:
         """TF-IDF weights of ``v`` over ``n`` documents (``n == 0``: term frequency alone)."""

@@ -10,12 +10,17 @@ Idempotency: a document is identified by the hash of its text. Saving a
 document whose hash is already stored does nothing and returns False, unless
 ``replace=True``, which swaps the stored analysis (document row and all its
 children) for the new one in one transaction.
+
+Incremental linking: ``link_state`` and ``save_link`` keep, per linked document, the
+linker's compact state (``claimgraph.linking.state``), so that ``claimgraph stories``
+links only the documents saved since (``claimgraph.linking.incremental``); ``load_cross``
+and ``load_documents`` read the stored results and chosen analyses alone.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -34,6 +39,17 @@ class Run:
     started_at: datetime
     finished_at: datetime | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkState:
+    """What a store keeps for incremental linking (``claimgraph.linking.incremental``)."""
+
+    fingerprint: str | None  # what the states and cross rows were made with; None: never, or stale
+    linked: list[tuple[str, bytes]]  # (document id, linking state), in the order saved
+    unlinked: list[str]  # documents without a state, in the order saved
+    in_order: bool  # every linked document was saved before every unlinked one
+    generation: str | None = None  # changes with every ``save_link``
 
 
 class Store(ABC):
@@ -70,6 +86,44 @@ class Store(ABC):
         With ids, the stories returned are those naming any of the documents,
         and the assessments those whose subject names one of the loaded
         documents, claims, events or stories. Unknown ids raise StoreError.
+        """
+
+    @abstractmethod
+    def load_documents(self, document_ids: Sequence[str]) -> list[DocumentAnalysis]:
+        """The analyses of these documents only (no stories or assessments), in this order.
+
+        Unknown ids raise StoreError.
+        """
+
+    @abstractmethod
+    def load_cross(self) -> tuple[list[Story], list[Assessment]]:
+        """Every stored story and assessment, in order, without any document."""
+
+    @abstractmethod
+    def link_state(self) -> LinkState:
+        """The linking states kept per document and which documents have none."""
+
+    @abstractmethod
+    def save_link(
+        self,
+        states: Mapping[str, bytes],
+        stories: Sequence[Story],
+        assessments: Sequence[Assessment],
+        fingerprint: str,
+        *,
+        previous: tuple[Sequence[Story], Sequence[Assessment]] | None = None,
+        generation: str | None = None,
+        run_id: str | None = None,
+    ) -> int:
+        """Store linking results in one transaction; returns the story and assessment rows written.
+
+        ``states`` (document id -> state) are added or replaced. With ``previous`` (what
+        ``load_cross`` returned before linking) only the stories and assessments that differ
+        from it are rewritten (and the order of the others updated), and StoreError is raised
+        when another run saved results since ``link_state`` returned ``generation``; without
+        it every state, story and assessment is replaced. ``save_cross`` clears the
+        fingerprint, so results stored by other means make the next incremental run start
+        from scratch.
         """
 
     @abstractmethod

@@ -30,6 +30,24 @@ items in ``(document_pk, ord)`` order (keyset pagination walks them without a
 sort), documents by ``published`` (date filters) and sources by ``key``
 (source filter).
 
+Full-text search (revision 0003): ``search_items`` holds the searchable text of
+claims (one row per content span, its text cut from the document) and sources
+(name, descriptor, key). Database triggers fill it as sources and claim spans
+are inserted, and it goes with its document (ON DELETE CASCADE), so it never
+needs the writer's attention. The full-text index itself is backend-specific
+and lives only in the migration: SQLite FTS5 tables over ``documents`` (title,
+text) and ``search_items`` (external content, kept in step by triggers);
+PostgreSQL GIN indexes on ``to_tsvector`` expressions over the same columns.
+Those objects are named in ``FULLTEXT_OBJECTS`` so schema comparisons can skip
+them (``include_in_comparison``). On SQLite a search item's ``pk`` is
+``(document_pk << 20) + n`` (the triggers number them), so full-text hits map to
+their documents from the FTS index alone; on PostgreSQL it comes from a sequence.
+
+Incremental linking (revision 0004): ``link_state`` keeps, per linked document,
+what the linker derived from it (compressed JSON, ``claimgraph.linking.state``),
+and ``link_meta`` what the states were made with; ``claimgraph stories`` then
+links only the documents without a state.
+
 This module is the source for Alembic autogenerate; the migrations under
 ``migrations/versions`` are frozen snapshots and must match it (a test checks).
 """
@@ -47,6 +65,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -311,6 +330,56 @@ assessment_refs = Table(
     Column("ord", Integer, primary_key=True),
     Column("ref", String, nullable=False, index=True),
     _role_check(ASSESSMENT_REF_ROLES),
+)
+
+
+search_items = Table(
+    "search_items",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "document_pk", Integer, ForeignKey("documents.pk", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("kind", String, nullable=False),  # "claim" or "source"
+    Column("ref", String, nullable=False),  # the claim's or source's id
+    Column("span_start", Integer),  # a claim's content span; NULL for sources
+    Column("span_end", Integer),
+    Column("body", Text, nullable=False),
+)
+
+# Backend-specific full-text objects made by revision 0003 (tables, shadow tables of
+# SQLite's FTS5, PostgreSQL's expression indexes); schema.py does not declare them.
+FULLTEXT_OBJECTS = frozenset(
+    {"documents_fts", "search_items_fts", "ix_documents_fulltext", "ix_search_items_fulltext"}
+)
+_FTS5_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
+
+
+def include_in_comparison(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: False for the full-text objects of ``FULLTEXT_OBJECTS``."""
+    if name is None:
+        return True
+    base = next((name[: -len(s)] for s in _FTS5_SHADOWS if name.endswith(s)), name)
+    return name not in FULLTEXT_OBJECTS and base not in FULLTEXT_OBJECTS
+
+
+# Incremental linking (revision 0004): one row per linked document, its linking state
+# (``claimgraph.linking.state``: zlib-compressed JSON); a document without a row is not
+# linked yet. The row goes with its document, so a replaced document is linked again.
+link_state = Table(
+    "link_state",
+    metadata,
+    Column("document_pk", Integer, ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True),
+    Column("state", LargeBinary, nullable=False),
+)
+
+# What the stored states and cross-document rows were made with ("fingerprint": linker
+# version and outlet table) and a digest of those rows; a mismatch means relink from scratch.
+link_meta = Table(
+    "link_meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 

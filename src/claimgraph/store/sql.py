@@ -18,7 +18,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy import (
     Engine,
     Select,
     Table,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -47,7 +48,7 @@ from claimgraph.errors import StoreError
 from claimgraph.model import Analysis, Assessment, DocumentAnalysis, Skipped, Story
 from claimgraph.store import codec, migrate
 from claimgraph.store import schema as t
-from claimgraph.store.base import Run, Store
+from claimgraph.store.base import LinkState, Run, Store
 
 # How long a SQLite writer waits for another's lock before giving up. A document
 # commits in milliseconds; 30 s leaves room for a slow disk and a concurrent migration.
@@ -240,9 +241,138 @@ class SqlStore(Store):
         with self._writing("saving stories and assessments") as connection:
             connection.execute(delete(t.stories))  # members go by ON DELETE CASCADE
             connection.execute(delete(t.assessments))
+            connection.execute(delete(t.link_meta))  # the kept linking states no longer match these
             for table, table_rows in rows:
                 if table_rows:
                     connection.execute(insert(table), table_rows)
+
+    # -- incremental linking -----------------------------------------------------------------------
+
+    def load_documents(self, document_ids: Sequence[str]) -> list[DocumentAnalysis]:
+        with self._reading() as connection:
+            documents = self._document_rows(connection, document_ids)
+            assembler = codec.DocumentAssembler()
+            selection = [d.pk for d in documents]
+            for table, order in _CHILD_TABLES:
+                for query in self._child_queries(table, order, selection):
+                    assembler.add(table, connection.execute(query))
+            return assembler.build(documents)
+
+    def load_cross(self) -> tuple[list[Story], list[Assessment]]:
+        with self._reading() as connection:
+            return self._load_stories(connection, None), self._load_assessments(connection, None)
+
+    def link_state(self) -> LinkState:
+        d, ls = t.documents, t.link_state
+        query = select(d.c.id, ls.c.state).select_from(d.outerjoin(ls, ls.c.document_pk == d.c.pk))
+        with self._reading() as connection:
+            meta = {row.key: row.value for row in connection.execute(select(t.link_meta))}
+            linked: list[tuple[str, bytes]] = []
+            unlinked: list[str] = []
+            in_order = True
+            for doc_id, state in connection.execute(query.order_by(d.c.pk)):
+                if state is None:
+                    unlinked.append(doc_id)
+                else:
+                    in_order = in_order and not unlinked
+                    linked.append((doc_id, bytes(state)))
+        return LinkState(meta.get("fingerprint"), linked, unlinked, in_order, meta.get("generation"))
+
+    def save_link(
+        self,
+        states: Mapping[str, bytes],
+        stories: Sequence[Story],
+        assessments: Sequence[Assessment],
+        fingerprint: str,
+        *,
+        previous: tuple[Sequence[Story], Sequence[Assessment]] | None = None,
+        generation: str | None = None,
+        run_id: str | None = None,
+    ) -> int:
+        with self._writing("saving the linking results") as connection:
+            if previous is not None:
+                m = t.link_meta
+                query = select(m.c.value).where(m.c.key == "generation").with_for_update()
+                if connection.execute(query).scalar() != generation:
+                    raise StoreError(
+                        f"another linking run saved results in {self.url} meanwhile: run it again"
+                    )
+            if previous is None:
+                connection.execute(delete(t.link_state))
+                connection.execute(delete(t.stories))  # members go by ON DELETE CASCADE
+                connection.execute(delete(t.assessments))
+                rows = codec.cross_rows(stories, assessments, run_id)
+                written = len(stories) + len(assessments)
+            else:
+                rows, written = self._cross_changes(connection, stories, assessments, previous, run_id)
+            for table, table_rows in rows:
+                if table_rows:
+                    connection.execute(insert(table), table_rows)
+            self._write_states(connection, states)
+            connection.execute(delete(t.link_meta))
+            connection.execute(
+                insert(t.link_meta),
+                [
+                    {"key": "fingerprint", "value": fingerprint},
+                    {"key": "generation", "value": uuid.uuid4().hex},
+                ],
+            )
+        return written
+
+    @staticmethod
+    def _cross_changes(
+        connection: Connection,
+        stories: Sequence[Story],
+        assessments: Sequence[Assessment],
+        previous: tuple[Sequence[Story], Sequence[Assessment]],
+        run_id: str | None,
+    ) -> tuple[list[tuple[Table, list[dict[str, Any]]]], int]:
+        """Delete the stored stories and assessments that differ from the new ones, renumber
+        those kept, and return the rows to insert (with their final ``ord``)."""
+        old_stories = {s.id: (i, s) for i, s in enumerate(previous[0])}
+        old_assessments = {a.id: (i, a) for i, a in enumerate(previous[1])}
+        new_stories = [s for s in stories if old_stories.get(s.id, (0, None))[1] != s]
+        new_assessments = [a for a in assessments if old_assessments.get(a.id, (0, None))[1] != a]
+        for table, old, current, rewritten in (
+            (t.stories, old_stories, [s.id for s in stories], {s.id for s in new_stories}),
+            (t.assessments, old_assessments, [a.id for a in assessments], {a.id for a in new_assessments}),
+        ):
+            keep = {x: i for i, x in enumerate(current)}
+            gone = [i for i in old if i not in keep or i in rewritten]
+            for batch in _batches(gone, LOAD_BATCH):
+                connection.execute(delete(table).where(table.c.id.in_(batch)))
+            moved = [
+                {"b_id": i, "b_ord": keep[i]}
+                for i, (pos, _) in old.items()
+                if i in keep and i not in rewritten and pos != keep[i]
+            ]
+            if moved:
+                query = update(table).where(table.c.id == bindparam("b_id")).values(ord=bindparam("b_ord"))
+                connection.execute(query, moved)
+        rows = codec.cross_rows(new_stories, new_assessments, run_id)
+        position = {t.stories: {s.id: i for i, s in enumerate(stories)}}
+        position[t.assessments] = {a.id: i for i, a in enumerate(assessments)}
+        for table, table_rows in rows:
+            if table in position:
+                for row in table_rows:
+                    row["ord"] = position[table][row["id"]]
+        return rows, len(new_stories) + len(new_assessments)
+
+    @staticmethod
+    def _write_states(connection: Connection, states: Mapping[str, bytes]) -> None:
+        ids = list(states)
+        pks: dict[str, int] = {}
+        for batch in _batches(ids, LOAD_BATCH):
+            query = select(t.documents.c.id, t.documents.c.pk).where(t.documents.c.id.in_(batch))
+            pks.update((row.id, row.pk) for row in connection.execute(query))
+        missing = [i for i in ids if i not in pks]
+        if missing:
+            raise StoreError(f"no stored document with id {missing[0]} to keep a linking state for")
+        for batch in _batches([pks[i] for i in ids], LOAD_BATCH):
+            connection.execute(delete(t.link_state).where(t.link_state.c.document_pk.in_(batch)))
+        rows = [{"document_pk": pks[i], "state": states[i]} for i in ids]
+        for batch in _batches(rows, LOAD_BATCH):
+            connection.execute(insert(t.link_state), list(batch))
 
     def load(self, document_ids: Sequence[str] | None = None) -> Analysis:
         with self._reading() as connection:

@@ -26,6 +26,8 @@ from claimgraph.web.queries import DEFAULT_LIMIT, MAX_LIMIT, Filters
 
 router = APIRouter(prefix="/api", tags=["api"])
 
+# Hits per search page when the client does not say: each carries a snippet.
+SEARCH_LIMIT = 20
 # Largest article text accepted by POST /api/documents (characters): a long
 # report is ~100,000; ten times that still parses in seconds.
 MAX_POST_CHARS = 1_000_000
@@ -77,12 +79,31 @@ FilterArgs = Annotated[Filters, Depends(filters)]
 def list_documents(
     state: State,
     f: FilterArgs,
-    q: Annotated[str | None, Query(description="Words in the title or text.", max_length=200)] = None,
+    q: Annotated[
+        str | None, Query(description="Words that must all appear in the title or text.", max_length=500)
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> FastJSONResponse:
     chosen = Filters(f.since, f.until, f.source, f.grade, f.place, f.document, q)
     return FastJSONResponse(state.reader.documents(chosen, cursor, limit).to_json())
+
+
+@router.get("/search", response_model=PageOut, summary="Full-text search over text, claims and sources")
+def search_documents(
+    state: State,
+    f: FilterArgs,
+    q: Annotated[
+        str | None,
+        Query(description="Words that must all appear (plain words; no operators).", max_length=500),
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = SEARCH_LIMIT,
+) -> FastJSONResponse:
+    """Hits are documents, newest stored first, each with ``span`` (offsets of the first match in the
+    text), ``snippet`` (pieces marked ``match``), the matching ``claims`` and ``sources``, and ``href``
+    (the document page with the span highlighted). ``since``, ``until`` and ``document`` filter."""
+    return FastJSONResponse(state.reader.search(q, f, cursor, limit).to_json())
 
 
 @router.get("/documents/{document_id}", summary="One document with its analysis")

@@ -21,8 +21,10 @@ from typing import Any
 
 from claimgraph.model import DocumentAnalysis, Span
 
-# Highlight kinds in the order their classes are listed on a segment.
-MARK_KINDS = ("content", "cue", "source", "hedge", "event", "place", "time")
+# Highlight kinds in the order their classes are listed on a segment ("hit": a search match).
+MARK_KINDS = ("hit", "content", "cue", "source", "hedge", "event", "place", "time")
+# The anchor of a search hit's span (``segments(da, hit=...)``).
+HIT_ANCHOR = "hit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +121,30 @@ def _anchor_positions(marks: list[_Mark], items: list[str]) -> dict[int, list[st
     return positions
 
 
-def segments(da: DocumentAnalysis) -> list[Segment]:
-    """The whole text of ``da`` as consecutive segments with their highlights and anchors."""
+def parse_hit(value: str | None, length: int) -> Span | None:
+    """The span a ``hl=START-END`` parameter names inside a text of ``length``; None when malformed."""
+    if not value:
+        return None
+    start, _, end = value.partition("-")
+    if not (start.isascii() and start.isdigit() and end.isascii() and end.isdigit()):
+        return None
+    if len(start) > 9 or len(end) > 9:
+        return None
+    a, b = int(start), int(end)
+    return Span(a, b) if 0 <= a < b <= length else None
+
+
+def segments(da: DocumentAnalysis, hit: Span | None = None) -> list[Segment]:
+    """The whole text of ``da`` as consecutive segments with their highlights and anchors.
+
+    ``hit``: a span to mark as the search match (kind "hit", anchor ``HIT_ANCHOR``).
+    """
     text = da.document.text
     marks = _marks(da)
-    items = [anchor("claim", i) for i in range(len(da.claims))]
+    items = [HIT_ANCHOR] if hit is not None else []
+    if hit is not None and hit.start < min(hit.end, len(text)):
+        marks.append(_Mark(hit.start, min(hit.end, len(text)), "hit", HIT_ANCHOR, "search match"))
+    items += [anchor("claim", i) for i in range(len(da.claims))]
     items += [anchor("source", i) for i in range(len(da.sources))]
     items += [anchor("event", i) for i in range(len(da.events))]
     items += [anchor("place", i) for i in range(len(da.places))]

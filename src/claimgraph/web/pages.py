@@ -23,7 +23,7 @@ from claimgraph.export import grade, grade_order, grades_by_subject
 from claimgraph.model import Analysis, Claim, DocumentAnalysis
 from claimgraph.report import chain_label, origin_of, removed_summary, shorten, source_label, spans_text
 from claimgraph.web.app import WebState, state_of
-from claimgraph.web.highlight import anchor, segments
+from claimgraph.web.highlight import anchor, parse_hit, segments
 from claimgraph.web.queries import Filters
 from claimgraph.web.story import graph_layout, map_view, timeline
 
@@ -37,8 +37,10 @@ LIST_PAGE_SIZE = 50
 # enough to see through whom it speaks; the API lists all of them.
 SOURCE_PAGE_DOCUMENTS = 100
 CLAIM_TEXT_CHARS = 300
-# Stories the home page lists (the API pages through all of them).
-HOME_STORIES = 1000
+# Stories per page of the home page (a screenful to scan; "Next page" and the API go further).
+HOME_STORIES = 100
+# Hits per page of the search page.
+SEARCH_PAGE_SIZE = 20
 
 
 def _templates() -> Jinja2Templates:
@@ -124,27 +126,46 @@ def _render(templates: Jinja2Templates, request: Request, name: str, **context: 
     return templates.TemplateResponse(request, name, context)
 
 
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A row of the stories page (attributes, not dict keys: templates read them many times)."""
+
+    id: str
+    label: str
+    documents: int
+    events: int
+    origins: int
+    best: str
+    worst: str
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, state: State, templates: Templates) -> HTMLResponse:
-    """Stories with their counts and grades; the documents list while there are no stories."""
-    summaries, more = state.reader.story_summaries(HOME_STORIES)
-    if not summaries:
+def home(
+    request: Request,
+    state: State,
+    templates: Templates,
+    after: Annotated[int | None, Query(ge=-1, description="Show stories after this position")] = None,
+) -> HTMLResponse:
+    """Stories with their counts and grades, a page at a time; the documents list while there are no stories."""
+    summaries, more = state.reader.story_summaries(HOME_STORIES, after)
+    if not summaries and after is None:
         return documents_page(request, state, templates)
     stories = []
     for summary in summaries:
         ordered = sorted(summary.grades, key=grade_order)
         stories.append(
-            {
-                "id": summary.id,
-                "label": summary.label or summary.id,
-                "documents": summary.documents,
-                "events": summary.events,
-                "origins": summary.origins,
-                "best": ordered[0] if ordered else "",
-                "worst": ordered[-1] if ordered else "",
-            }
+            StoryRow(
+                id=summary.id,
+                label=summary.label or summary.id,
+                documents=summary.documents,
+                events=summary.events,
+                origins=summary.origins,
+                best=ordered[0] if ordered else "",
+                worst=ordered[-1] if ordered else "",
+            )
         )
-    return _render(templates, request, "stories.html", stories=stories, more=more)
+    following = summaries[-1].ord if more and summaries else None
+    return _render(templates, request, "stories.html", stories=stories, next=following, first=after is None)
 
 
 @router.get("/documents", response_class=HTMLResponse)
@@ -159,8 +180,27 @@ def documents_page(
     return _render(templates, request, "documents.html", documents=page.items, next=page.next, q=q or "")
 
 
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    state: State,
+    templates: Templates,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+) -> HTMLResponse:
+    """Full-text hits over article text, claims and sources, each linking to its highlighted span."""
+    page = state.reader.search(q, Filters(), cursor, SEARCH_PAGE_SIZE)
+    return _render(templates, request, "search.html", hits=page.items, next=page.next, q=q or "")
+
+
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
-def document_page(request: Request, state: State, templates: Templates, document_id: str) -> HTMLResponse:
+def document_page(
+    request: Request,
+    state: State,
+    templates: Templates,
+    document_id: str,
+    hl: Annotated[str | None, Query(max_length=40, description="START-END: a span to highlight")] = None,
+) -> HTMLResponse:
     analysis = state.reader.document(document_id)
     if analysis is None:
         raise HTTPException(404, "no such document")
@@ -175,7 +215,7 @@ def document_page(request: Request, state: State, templates: Templates, document
         heading=shorten(doc.title or doc.path or doc.id, 200),
         href=safe_href(doc.url),
         noise=removed_summary(doc),
-        segments=segments(da),
+        segments=segments(da, parse_hit(hl, len(doc.text))),
         claims=claim_rows(da, grades),
         sources=[
             {

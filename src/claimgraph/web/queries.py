@@ -8,11 +8,11 @@ API returns exactly the contract's objects.
 Built to answer many concurrent clients on a large store:
 
 - a SQLite store is read through the reader's own pool of read-only
-  connections (``read_only_engine``), opened once each and reused;
+  connections (``cache.read_only_engine``), opened once each and reused;
 - pages are keyset queries on indexed columns (``(document_pk, ord)``, see
   migration 0002), never OFFSET and never a sort of the whole table;
 - a page's documents are rebuilt in one query per table, and kept in a
-  bounded LRU (``DocumentCache``) with the JSON of their items, since a
+  bounded LRU (``cache.DocumentCache``) with the JSON of their items, since a
   stored analysis never changes; listings never rebuild stories or
   assessments they do not show.
 
@@ -29,7 +29,8 @@ Filters (all optional, combined with AND):
 - ``grade``: an Admiralty grade ("B2"), or only its reliability ("B") or credibility ("2");
 - ``place``: a place name or gazetteer id;
 - ``document``: one document id;
-- ``q``: words in a document's title or text (documents only; substring match).
+- ``q``: words in a document's title or text (documents and items; every word,
+  through the full-text index: see ``search``).
 """
 
 from __future__ import annotations
@@ -37,62 +38,63 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import (
-    URL,
+    JSON,
     ColumnElement,
     Connection,
     Engine,
     Select,
     Table,
     and_,
-    create_engine,
-    event,
     exists,
     func,
     literal,
     or_,
     select,
     true,
+    type_coerce,
 )
 
 from claimgraph.errors import InputError
-from claimgraph.model import Analysis, Assessment, DocumentAnalysis, Story
+from claimgraph.model import Analysis, Assessment, Story
 from claimgraph.store import codec
 from claimgraph.store import schema as t
 from claimgraph.store.base import Store
+from claimgraph.web import search
+from claimgraph.web.cache import (
+    DOCUMENT_CACHE_SIZE,
+    ITEM_KINDS,
+    RESULT_CACHE_SIZE,
+    CachedDocument,
+    DocumentCache,
+    DocumentKey,
+    StoreVersion,
+    VersionedCache,
+    read_only_engine,
+)
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "ITEM_KINDS",
+    "MAX_LIMIT",
+    "CachedDocument",
+    "DocumentCache",
+    "Filters",
+    "Page",
+    "StoreReader",
+    "StorySummary",
+]
 
 # Items per page when the client does not say, and the most it may ask for.
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-
-ITEM_KINDS = ("sources", "claims", "events", "places")
-
-# Documents whose rebuilt analysis (and the JSON of its items) a reader keeps in
-# memory, least recently used out. A stored analysis never changes (a replaced
-# document gets a new ``ingested_at``, part of the cache key), so entries never
-# go stale. Measured on the BBC benchmark store: ~53 kB per document with all its
-# JSON made, so ~55 MB per server process when full; a page of 100 claims touches ~10 documents.
-DOCUMENT_CACHE_SIZE = 1024
-# Pooled read-only SQLite connections kept open: one per request served at once
-# (the threadpool runs up to 40; the benchmark's 20 clients over 2 workers use ~10 each).
-READ_POOL_SIZE = 16
-READ_POOL_OVERFLOW = 32
 # Values per IN (...) list (as in the store): well below SQLite's bound-parameter limit.
 IN_BATCH = 500
-# SQLite read connections: wait this long for a writer's lock, and map this much
-# of the file into memory (reads then skip a copy through the page cache).
-BUSY_TIMEOUT_MS = 30_000
-MMAP_BYTES = 256 * 1024 * 1024
 
 _CHILD_TABLES = t.CHILD_TABLES
 
@@ -180,15 +182,14 @@ def _place_matches(value: str) -> ColumnElement[bool]:
     return or_(func.lower(p.c.name) == value.lower(), p.c.gazetteer_id == value)
 
 
-def _document_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on ``documents`` shared by every listing (joined to it)."""
+def _document_conditions(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
+    """Conditions on ``documents`` shared by every listing (joined to it); ``q`` through the full-text index."""
     d = t.documents
     out = _published(filters)
     if filters.document:
         out.append(d.c.id == filters.document)
     if filters.q:
-        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        out.append(or_(d.c.title.like(pattern, escape="\\"), d.c.text.like(pattern, escape="\\")))
+        out.append(search.document_condition(dialect, filters.q))
     return out
 
 
@@ -216,9 +217,6 @@ def _event_at_place(value: str) -> ColumnElement[bool]:
     )
 
 
-DocumentKey = tuple[int, datetime]
-
-
 @dataclass(slots=True)
 class StorySummary:
     """A row of the stories page: member counts, the distinct grades about it, its distinct origins."""
@@ -229,116 +227,12 @@ class StorySummary:
     events: int
     grades: set[str] = field(default_factory=set)
     origins: int = 0
-
-
-@dataclass(slots=True)
-class CachedDocument:
-    """One stored document's analysis, with the JSON of its items made on first use.
-
-    Shared between requests: callers read it and never change it.
-    """
-
-    analysis: DocumentAnalysis
-    _json: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    _by_id: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    _document: dict[str, Any] | None = None
-
-    def items_json(self, kind: str) -> list[dict[str, Any]]:
-        """The contract objects of one kind (``ITEM_KINDS``), in document order."""
-        found = self._json.get(kind)
-        if found is None:
-            text = self.analysis.document.text
-            found = [item.to_json(text) for item in getattr(self.analysis, kind)]
-            self._json[kind] = found
-        return found
-
-    def item_json(self, kind: str, item_id: str) -> dict[str, Any] | None:
-        """The contract object of one item, or None when the document has no such item."""
-        by_id = self._by_id.get(kind)
-        if by_id is None:
-            by_id = {item["id"]: item for item in self.items_json(kind)}
-            self._by_id[kind] = by_id
-        return by_id.get(item_id)
-
-    def document_json(self) -> dict[str, Any]:
-        """The document's contract object (with its text)."""
-        if self._document is None:
-            self._document = self.analysis.document.to_json()
-        return self._document
-
-
-class DocumentCache:
-    """A thread-safe LRU of ``CachedDocument`` by (document pk, ingested_at)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[DocumentKey, CachedDocument] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: DocumentKey) -> CachedDocument | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: DocumentKey, entry: CachedDocument) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
+    ord: int = 0  # its position: the cursor of the next page of summaries
 
 
 def _batches(values: Sequence[Any], size: int = IN_BATCH) -> Iterator[Sequence[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
-
-
-def read_only_engine(engine: Engine, pool_size: int = READ_POOL_SIZE) -> Engine | None:
-    """A pooled, read-only engine on the same SQLite file as ``engine``; None for other databases.
-
-    Reads the file path from ``engine.url``; in-memory and URI-style SQLite URLs
-    get None (the caller keeps using ``engine``). Each connection is opened once
-    (``mode=ro``, ``query_only``, memory-mapped reads) and reused by the pool;
-    the file is already in WAL mode (the store sets it), so readers never block
-    the writer. Every transaction starts with an explicit BEGIN so that one
-    request's queries read one state of the store.
-    """
-    url = engine.url
-    database = url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return None
-    if database.startswith("file:") or url.query:
-        return None
-    path = Path(database).resolve()
-    ro_url = URL.create(
-        url.drivername, database="file:" + quote(str(path)), query={"mode": "ro", "uri": "true"}
-    )
-    ro = create_engine(ro_url, pool_size=pool_size, max_overflow=READ_POOL_OVERFLOW, pool_pre_ping=False)
-
-    @event.listens_for(ro, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            # PRAGMA takes no bound parameters; the values are int constants.
-            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
-            cursor.execute("PRAGMA query_only=ON")
-            cursor.execute(f"PRAGMA mmap_size={int(MMAP_BYTES)}")
-        finally:
-            cursor.close()
-
-    @event.listens_for(ro, "begin")
-    def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-    return ro
 
 
 class StoreReader:
@@ -356,9 +250,12 @@ class StoreReader:
         self._own_engine = read_only_engine(engine)
         self.engine = self._own_engine or engine
         self.cache = DocumentCache(cache_size)
+        self.version = StoreVersion(self._own_engine)
+        self.results = VersionedCache(RESULT_CACHE_SIZE)
 
     def close(self) -> None:
         """Close the reader's own connections (the store stays open)."""
+        self.version.close()
         if self._own_engine is not None:
             self._own_engine.dispose()
 
@@ -386,7 +283,7 @@ class StoreReader:
             assembler = codec.DocumentAssembler()
             for table, order in _CHILD_TABLES:
                 query = select(table).where(table.c.document_pk.in_(batch))
-                assembler.add(table, connection.execute(query.order_by(*(table.c[n] for n in order))))
+                assembler.add(table, connection.execute(query.order_by(*(table.c[n] for n in order))).all())
             for row, analysis in zip(documents, assembler.build(documents), strict=True):
                 entry = CachedDocument(analysis)
                 self.cache.put((row.pk, row.ingested_at), entry)
@@ -403,7 +300,7 @@ class StoreReader:
         query = select(
             d.c.pk, d.c.id, d.c.title, d.c.outlet, d.c.published, d.c.url, d.c.path,
             sources.label("sources"), claims.label("claims"),
-        ).where(*_document_conditions(filters))  # fmt: skip
+        ).where(*_document_conditions(filters, self.engine.dialect.name))  # fmt: skip
         if filters.source:
             query = query.where(
                 exists(select(literal(1)).where(s.c.document_pk == d.c.pk, _source_matches(filters.source)))
@@ -435,6 +332,22 @@ class StoreReader:
         ]
         return Page(items, encode_cursor([rows[size - 1].pk]) if len(rows) > size else None)
 
+    def search(self, q: str | None, filters: Filters, cursor: str | None, limit: int | None) -> Page:
+        """Documents whose text, title, claims or sources hold every word of ``q``, newest stored first.
+
+        Each hit carries offsets, a snippet, the matching claims and sources and
+        a link that highlights the span (see ``search``). ``filters``: the
+        ``since``/``until``/``document`` conditions apply.
+        """
+        after = decode_cursor(cursor, 1)[0] if cursor else None
+        size = clamp_limit(limit)
+        conditions = _document_conditions(
+            Filters(filters.since, filters.until, document=filters.document), ""
+        )
+        with self._reading() as connection:
+            found = search.search(connection, q, conditions, after, size)
+        return Page(found.items, encode_cursor([found.next_pk]) if found.next_pk is not None else None)
+
     # -- per-document items ------------------------------------------------------------------------
 
     def items(self, kind: str, filters: Filters, cursor: str | None, limit: int | None) -> Page:
@@ -444,7 +357,7 @@ class StoreReader:
         query = (
             select(table.c.document_pk, table.c.ord, table.c.id, d.c.ingested_at)
             .join(d, d.c.pk == table.c.document_pk)
-            .where(*_document_conditions(filters))
+            .where(*_document_conditions(filters, self.engine.dialect.name))
         )
         query = query.where(*self._item_conditions(kind, filters))
         if cursor:
@@ -496,7 +409,19 @@ class StoreReader:
     # -- cross-document results --------------------------------------------------------------------
 
     def stories(self, filters: Filters, cursor: str | None, limit: int | None) -> Page:
-        """Stories paginated by position, as contract objects (built from plain rows, no model objects)."""
+        """Stories paginated by position, as contract objects (built from plain rows, no model objects).
+
+        Kept in ``results`` while the store is unchanged (see ``cache.StoreVersion``).
+        """
+        key = ("stories", filters, cursor, limit)
+        version = self.version.current()
+        found: Page | None = self.results.get(key, version)
+        if found is None:
+            found = self._stories_page(filters, cursor, limit)
+            self.results.put(key, version, found)
+        return found
+
+    def _stories_page(self, filters: Filters, cursor: str | None, limit: int | None) -> Page:
         st, sd = t.stories, t.story_documents
         query = select(st.c.id, st.c.ord, st.c.label)
         if filters.document:
@@ -528,16 +453,23 @@ class StoreReader:
 
     @staticmethod
     def _story_members(connection: Connection, ids: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Per story id: its document ids and its event ids, in order."""
+        """Per story id: its document ids and its event ids, in order.
+
+        Aggregated in SQL into one JSON array of ``[ord, id]`` pairs per story (a
+        story has tens of members: a row per story instead of one per member).
+        """
         found: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        sqlite = connection.dialect.name == "sqlite"
         for table, member, out in (
             (t.story_documents, "document_id", found[0]),
             (t.story_events, "event_id", found[1]),
         ):
+            pair = (func.json_array if sqlite else func.json_build_array)(table.c.ord, table.c[member])
+            members = type_coerce((func.json_group_array if sqlite else func.json_agg)(pair), JSON)
             for batch in _batches(ids):
-                query = select(table.c.story_id, table.c[member]).where(table.c.story_id.in_(batch))
-                for story_id, value in connection.execute(query.order_by(table.c.story_id, table.c.ord)):
-                    out.setdefault(story_id, []).append(value)
+                query = select(table.c.story_id, members).where(table.c.story_id.in_(batch))
+                for story_id, pairs in connection.execute(query.group_by(table.c.story_id)).all():
+                    out[story_id] = [value for _, value in sorted(pairs)]
         return found
 
     def assessments(self, filters: Filters, cursor: str | None, limit: int | None) -> Page:
@@ -643,8 +575,22 @@ class StoreReader:
             found.update(connection.execute(query.distinct()).scalars())
         return sorted(found)
 
-    def story_summaries(self, limit: int) -> tuple[list[StorySummary], bool]:
-        """The stories page: the first ``limit`` stories by position, and whether there are more.
+    def story_summaries(self, limit: int, after: int | None = None) -> tuple[list[StorySummary], bool]:
+        """The stories page: the first ``limit`` stories by position (after position ``after``), and
+        whether there are more (kept in ``results`` while the store is unchanged).
+
+        The summaries are shared with other requests: read them, never change them.
+        """
+        key = ("story_summaries", limit, after)
+        version = self.version.current()
+        found: tuple[list[StorySummary], bool] | None = self.results.get(key, version)
+        if found is None:
+            found = self._story_summaries(limit, after)
+            self.results.put(key, version, found)
+        return found
+
+    def _story_summaries(self, limit: int, after: int | None) -> tuple[list[StorySummary], bool]:
+        """``story_summaries``, read from the store.
 
         Each with counts of its documents and events, the grades of the
         assessments about it or its events, and their distinct origins; counted
@@ -654,11 +600,18 @@ class StoreReader:
         documents = select(func.count()).where(sd.c.story_id == st.c.id).scalar_subquery()
         events = select(func.count()).where(se.c.story_id == st.c.id).scalar_subquery()
         query = select(st.c.id, st.c.ord, st.c.label, documents.label("documents"), events.label("events"))
+        if after is not None:
+            query = query.where(st.c.ord > after)
         with self._reading() as connection:
-            rows = list(connection.execute(query.order_by(st.c.ord).limit(max(limit, 0) + 1)))
-            shown = {r.id: StorySummary(r.id, r.label, int(r.documents), int(r.events)) for r in rows[:limit]}
+            rows = connection.execute(query.order_by(st.c.ord).limit(max(limit, 0) + 1)).all()
+            shown = {
+                r.id: StorySummary(r.id, r.label, int(r.documents), int(r.events), ord=r.ord)
+                for r in rows[:limit]
+            }
             if shown:
-                on_page = st.c.ord <= rows[: len(shown)][-1].ord
+                on_page = and_(
+                    st.c.ord <= rows[: len(shown)][-1].ord, st.c.ord > (-1 if after is None else after)
+                )
                 subjects = (
                     select(st.c.id.label("story_id"), st.c.id.label("ref"))
                     .where(on_page)
@@ -678,7 +631,7 @@ class StoreReader:
                     .join(a, a.c.id == assessed.c.assessment_id)
                     .distinct()
                 )
-                for row in connection.execute(grades):
+                for row in connection.execute(grades).all():
                     shown[row.story_id].grades.add(f"{row.reliability}{row.credibility}")
                 origins = (
                     select(assessed.c.story_id, func.count(refs.c.ref.distinct()).label("n"))
@@ -687,7 +640,7 @@ class StoreReader:
                     )
                     .group_by(assessed.c.story_id)
                 )
-                for row in connection.execute(origins):
+                for row in connection.execute(origins).all():
                     shown[row.story_id].origins = int(row.n)
         return list(shown.values()), len(rows) > limit
 

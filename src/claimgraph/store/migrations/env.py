@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from claimgraph.store.schema import metadata
+from claimgraph.store.schema import include_in_comparison, metadata
 
 
 def _run(connection: Connection) -> None:
@@ -21,6 +21,8 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The full-text objects of revision 0003 are backend-specific: autogenerate leaves them be.
+        include_name=include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,7 +13,7 @@
   function highlight() {
     clear();
     var name = decodeURIComponent(window.location.hash.slice(1));
-    if (!/^(claim|source|event|place)-\d+$/.test(name)) {
+    if (!/^(hit|(claim|source|event|place)-\d+)$/.test(name)) {
       return;
     }
     var hits = document.querySelectorAll('mark[data-items~="' + name + '"]');
