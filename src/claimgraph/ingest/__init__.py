@@ -5,6 +5,7 @@
     text.py   .txt .md        decoded text unchanged, headline line as title
     html.py   .html .htm      trafilatura main text and metadata
     jsonl.py  .jsonl .json    one record per article
+    warc.py   .warc .warc.gz  HTML response records, main text by trafilatura
 
 Bad inputs never raise: they come out of the stream as ``Skipped``.
 """

@@ -16,6 +16,7 @@ from typing import TextIO
 from claimgraph.ingest.html import read_html
 from claimgraph.ingest.jsonl import jsonl_documents, looks_like_jsonl, read_json, read_jsonl
 from claimgraph.ingest.text import BOM, describe_os_error, read_text, text_document
+from claimgraph.ingest.warc import read_warc, warc_suffix
 from claimgraph.model import Document, Skipped
 
 Reader = Callable[[Path, str], Iterator[Document | Skipped]]
@@ -32,6 +33,8 @@ READERS: Mapping[str, Reader] = MappingProxyType(
         ".htm": read_html,
         ".jsonl": read_jsonl,
         ".json": read_json,
+        ".warc": read_warc,
+        ".warc.gz": read_warc,
     }
 )
 
@@ -39,6 +42,11 @@ READERS: Mapping[str, Reader] = MappingProxyType(
 def reader_for(suffix: str) -> Reader | None:
     """The reader for a file suffix (case-insensitive, with the dot), or None."""
     return READERS.get(suffix.lower())
+
+
+def suffix_of(name: str) -> str:
+    """The suffix that picks a reader: ``.warc.gz`` for WARC archives, else the last one."""
+    return warc_suffix(name) or Path(name).suffix
 
 
 def iter_inputs(paths: Sequence[str], stdin: TextIO | None = None) -> Iterator[Document | Skipped]:
@@ -60,9 +68,10 @@ def read_path(path: str | os.PathLike[str]) -> Iterator[Document | Skipped]:
     if not target.exists():
         yield Skipped(shown, "no such file or directory")
         return
-    reader = reader_for(target.suffix)
+    suffix = suffix_of(target.name)
+    reader = reader_for(suffix)
     if reader is None:
-        yield Skipped(shown, f"unsupported file type '{target.suffix or '(no suffix)'}'")
+        yield Skipped(shown, f"unsupported file type '{suffix or '(no suffix)'}'")
         return
     yield from reader(target, shown)
 
@@ -97,7 +106,7 @@ def _read_directory(directory: Path, shown: str) -> Iterator[Document | Skipped]
     for root, dirs, files in os.walk(directory, onerror=note):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
-            if name.startswith(".") or reader_for(Path(name).suffix) is None:
+            if name.startswith(".") or reader_for(suffix_of(name)) is None:
                 continue
             found = True
             full = Path(root) / name
