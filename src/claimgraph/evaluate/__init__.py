@@ -2,7 +2,11 @@
 
     seeds.py     noise, sources, claims and relay chains vs ``gold/1`` (seeds_gold.py reads it)
     polnear.py   attribution spans vs PolNeAR brat standoff (brat.py reads it)
-    gate.py      both, checked against ``eval/floors.json``
+    anonymity.py anonymous-source typing vs the project's annotation of PolNeAR dev sources
+    event_codes.py  CASE 2021 / ACLED codes of event snippets (JSONL, TSV or PLOVER records)
+    geo.py       toponym recognition and resolution (LGL, GeoVirus XML)
+    stories.py   story clustering vs ``stories/1`` gold
+    gate.py      all of them, checked against ``eval/floors.json``
     common.py    tokens, span lists, ratios, running the analysis, printing
 
 Each evaluator takes the analysis as a function ``(documents) -> analyses`` (in

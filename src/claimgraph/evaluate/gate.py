@@ -5,6 +5,10 @@ value (fractions, as in ``Result.figures``). A figure below its floor fails the 
 and so does a floored figure that no evaluator produced (a renamed figure must not
 pass silently).
 
+Anonymity typing is scored with the project's own annotation of PolNeAR dev sources
+(``eval/anonymity/``), on the same analyses as PolNeAR (each article is analyzed once),
+and event codes with the cue rules on PLOVER and the project's untuned test snippets.
+
 Geoparsing runs on ``eval/geo/lgl.xml`` and ``eval/geo/GeoVirus.xml`` when they are
 present; only its fractions where higher is better are gate figures
 (``GEO_FIGURES``): errors in km and the AUC are printed by ``claimgraph eval geo``.
@@ -14,15 +18,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from claimgraph.errors import EvalError
+from claimgraph.evaluate import anonymity, event_codes
 from claimgraph.evaluate.common import AnalyzeFn, read_text
 from claimgraph.evaluate.geo import LocateFn, evaluate_geo
 from claimgraph.evaluate.polnear import evaluate_polnear
 from claimgraph.evaluate.seeds import evaluate_seeds
-from claimgraph.model import Document, Place
+from claimgraph.model import Document, DocumentAnalysis, Place
 
 # Slack for floating-point noise when a figure equals its floor (figures are ratios of
 # small integers; a real regression moves them by far more than this).
@@ -90,6 +95,26 @@ def geo_figures(shared_dir: Path, locate: LocateFn) -> dict[str, float]:
     return figures
 
 
+def memoized(analyze: AnalyzeFn) -> AnalyzeFn:
+    """``analyze`` that keeps each document's result by id, so two evaluations over the
+    same articles (PolNeAR dev and its anonymity annotation) parse them once."""
+    done: dict[str, DocumentAnalysis] = {}
+
+    def run(documents: Sequence[Document]) -> Iterable[DocumentAnalysis]:
+        todo = [d for d in documents if d.id not in done]
+        if todo:
+            for document, result in zip(todo, analyze(todo), strict=True):
+                done[document.id] = result
+        return [done[d.id] for d in documents]
+
+    return run
+
+
+def repository_dir() -> Path:
+    """The source checkout this package was installed from (editable install)."""
+    return default_floors_path().parents[1]
+
+
 def run_gate(
     shared_dir: Path,
     analyze: AnalyzeFn,
@@ -102,7 +127,7 @@ def run_gate(
     ``floors_path`` defaults to ``default_floors_path()``. ``locate`` geoparses one
     document (``places.make_locator``); without it the places come from ``analyze``
     run on each article (the whole pipeline, slower, and the text is cleaned first).
-    Returns every figure (seeds, PolNeAR, then geo) and the failure messages (empty
+    Returns every figure (seeds, PolNeAR, anonymity, event codes, then geo) and the failure messages (empty
     when the gate passes).
     """
     path = floors_path or default_floors_path()
@@ -110,7 +135,10 @@ def run_gate(
         raise EvalError(f"{path}: floors file not found")
     floors = load_floors(path)
     figures = dict(evaluate_seeds(shared_dir / SEEDS_GOLD, analyze).figures)
-    figures.update(evaluate_polnear(shared_dir / POLNEAR_DEV, analyze).figures)
+    once = memoized(analyze)
+    figures.update(evaluate_polnear(shared_dir / POLNEAR_DEV, once).figures)
+    figures.update(anonymity.gate_figures(shared_dir, once))
+    figures.update(event_codes.gate_figures(shared_dir, repository_dir()))
     figures.update(geo_figures(shared_dir, locate or places_of(analyze)))
     return figures, check_floors(figures, floors)
 
