@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import click
 
 from claimgraph import __version__, cli_assess, cli_feeds, cli_run, cli_web
+from claimgraph.cli_options import db_option
 from claimgraph.errors import ClaimgraphError
 from claimgraph.settings import SETTINGS, setting
 
@@ -41,16 +42,6 @@ def main() -> None:
 @click.version_option(__version__, prog_name="claimgraph")
 def cli() -> None:
     """Who says so, through whom, and how many independent origins stand behind it."""
-
-
-def _db_option(f: Any) -> Any:
-    return click.option(
-        "--db",
-        "db",
-        default=None,
-        envvar="CLAIMGRAPH_DB",
-        help="SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir).",
-    )(f)
 
 
 def _open_out(path: str | None) -> TextIO:
@@ -135,7 +126,7 @@ class _Bar:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@_db_option
+@db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report.")
@@ -227,7 +218,7 @@ def analyze(
 
 
 @cli.command()
-@_db_option
+@db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", default=None)
 def report(db: str | None, fmt: str, output: str | None) -> None:
@@ -240,7 +231,7 @@ def report(db: str | None, fmt: str, output: str | None) -> None:
 
 
 @cli.command()
-@_db_option
+@db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", default=None)
 @click.option("--full", is_flag=True, help="Relink every document from scratch (default: only new ones).")
@@ -256,7 +247,7 @@ def stories(db: str | None, fmt: str, output: str | None, full: bool) -> None:
 
 @cli.command()
 @click.argument("claim_id")
-@_db_option
+@db_option
 def explain(claim_id: str, db: str | None) -> None:
     """Say why a stored claim was attributed as it was."""
     from claimgraph.explain import explain_claim

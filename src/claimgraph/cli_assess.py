@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from claimgraph.cli_options import db_option
+
 if TYPE_CHECKING:
     from claimgraph.linking.incremental import Relinked
     from claimgraph.model import Analysis
@@ -77,13 +79,7 @@ def register(cli: click.Group) -> None:
     """Add ``assess`` to ``cli``."""
 
     @cli.command("assess")
-    @click.option(
-        "--db",
-        "db",
-        default=None,
-        envvar="CLAIMGRAPH_DB",
-        help="SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir).",
-    )
+    @db_option
     @click.option("--format", "fmt", type=click.Choice(ASSESS_FORMATS), default="table", show_default=True)
     @click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
     @click.option(

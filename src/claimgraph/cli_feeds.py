@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from claimgraph.cli_options import db_option
+
 if TYPE_CHECKING:
     from claimgraph.watch import PollResult
 
@@ -50,13 +52,7 @@ def register(group: click.Group) -> None:
 
 @click.command("watch")
 @click.argument("feed_urls", nargs=-1, required=True)
-@click.option(
-    "--db",
-    "db",
-    default=None,
-    envvar="CLAIMGRAPH_DB",
-    help="SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir).",
-)
+@db_option
 @click.option("--every", type=Interval(), default="15m", show_default=True, help="Time between polls.")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
 @click.option(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from claimgraph.cli_options import db_option
 from claimgraph.settings import setting
 
 if TYPE_CHECKING:
@@ -38,13 +39,7 @@ def register(group: click.Group) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True)
 @click.option("--address", default=None, help="Ray cluster to join (default: start a local one).")
-@click.option(
-    "--db",
-    "db",
-    default=None,
-    envvar="CLAIMGRAPH_DB",
-    help="SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir).",
-)
+@db_option
 @click.option("--out", "out", default=None, help="Write a Parquet directory instead of the store.")
 @click.option(
     "--workers",

@@ -12,6 +12,7 @@ from typing import TextIO
 
 import click
 
+from claimgraph.cli_options import db_param
 from claimgraph.errors import ClaimgraphError
 from claimgraph.export import EXPORT_FORMATS
 
@@ -73,15 +74,6 @@ def export_to(db: str | None, fmt: str, out: TextIO) -> None:
             out.write(chunk)
 
 
-def _db_option() -> click.Option:
-    return click.Option(
-        ["--db", "db"],
-        default=None,
-        envvar="CLAIMGRAPH_DB",
-        help="SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir).",
-    )
-
-
 @click.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
@@ -137,5 +129,5 @@ def register(cli: click.Group) -> None:
     """Add ``serve`` and ``export`` to ``cli``."""
     for command in (serve_cmd, export_cmd):
         if not any(p.name == "db" for p in command.params):  # registering twice adds it once
-            command.params.insert(0, _db_option())
+            command.params.insert(0, db_param())
         cli.add_command(command)

@@ -23,14 +23,13 @@ the winning code's share of the evidence (see ``_decide``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimgraph.data_files import read_json_object
 from claimgraph.errors import ClaimgraphError
 
 if TYPE_CHECKING:
@@ -156,15 +155,9 @@ def parse_labels(raw: dict[str, Any]) -> AcledLabels:
 def load_labels(path: Path | None = None) -> AcledLabels:
     """Read the ACLED labels (``path``, or the packaged ``data/acled_labels.json``)."""
     try:
-        if path is not None:
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = resources.files("claimgraph").joinpath("data", LABELS_FILE).read_text(encoding="utf-8")
-        raw = json.loads(text)
-    except (OSError, json.JSONDecodeError) as exc:
-        raise LabelsError(f"cannot read ACLED labels: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise LabelsError("ACLED labels must be a JSON object")
+        raw = read_json_object(path, LABELS_FILE, "ACLED labels")
+    except ValueError as exc:
+        raise LabelsError(str(exc)) from exc
     return parse_labels(raw)
 
 

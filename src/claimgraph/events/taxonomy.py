@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from claimgraph.data_files import read_json_object
 from claimgraph.errors import ClaimgraphError
 
 TAXONOMY_FILE = "event_types.json"
@@ -138,13 +137,7 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read the event taxonomy (``path``, or the packaged ``data/event_types.json``)."""
     try:
-        if path is not None:
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = resources.files("claimgraph").joinpath("data", TAXONOMY_FILE).read_text(encoding="utf-8")
-        raw = json.loads(text)
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TaxonomyError(f"cannot read event taxonomy: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise TaxonomyError("event taxonomy must be a JSON object")
+        raw = read_json_object(path, TAXONOMY_FILE, "event taxonomy")
+    except ValueError as exc:
+        raise TaxonomyError(str(exc)) from exc
     return parse_taxonomy(raw)
