@@ -154,6 +154,48 @@ def test_quotation_split_by_an_inverted_cue(pipeline: Pipeline) -> None:
     assert claim.content == [at(text, "“The fence is illegal,”"), at(text, "“and we will take it down.”")]
 
 
+def test_quotation_split_by_its_cue_keeps_both_halves(pipeline: Pipeline) -> None:
+    text = "“If you look at the books,” Tom Arne said, “the numbers do not add up.”"
+    da = run(pipeline, text)
+    claim = claim_with_cue(da, "said")
+    assert claim.content == [
+        at(text, "“If you look at the books,”"),
+        at(text, "“the numbers do not add up.”"),
+    ]
+
+
+def test_quotation_split_after_the_cue_and_its_object(pipeline: Pipeline) -> None:
+    text = (
+        "“The pier is old and the pilings are soft,” Leo Dunn told the council, "
+        "“but the town has no money to fix them.”"
+    )
+    da = run(pipeline, text)
+    claim = claim_with_cue(da, "told")
+    assert claim.content == [
+        at(text, "“The pier is old and the pilings are soft,”"),
+        at(text, "“but the town has no money to fix them.”"),
+    ]
+
+
+def test_quotation_in_double_apostrophes_continues_after_the_cue_sentence(pipeline: Pipeline) -> None:
+    # the parser leaves the opening '' on the cue's sentence
+    text = "''The dam is safe,'' Anna Pell said. ''We checked every bolt.''"
+    da = run(pipeline, text)
+    claim = claim_with_cue(da, "said")
+    assert claim.content == [at(text, "''The dam is safe,''"), at(text, "''We checked every bolt.''")]
+
+
+def test_second_cue_conjoined_to_the_clause_is_its_own_claim(pipeline: Pipeline) -> None:
+    # the parse hangs 'called' on 'was': it is Tom Arne's second act, not part of what he said
+    text = "Tom Arne said the dam was safe and called it the best in the region."
+    da = run(pipeline, text)
+    said = claim_with_cue(da, "said")
+    assert said.content == [at(text, "the dam was safe")]
+    called = claim_with_cue(da, "called")
+    assert called.content == [at(text, "it the best in the region")]
+    assert called.source_mentions == [at(text, "Tom Arne")]
+
+
 def test_colon_quotation_over_three_paragraphs(pipeline: Pipeline) -> None:
     text = (
         "Ferry captain Rosa Vell told reporters: “The engine failed twice.\n\n"

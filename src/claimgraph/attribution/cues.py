@@ -156,6 +156,10 @@ _OWN_OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "oprd"})
 _ASIDE_DEPS = frozenset({"relcl", "appos", "advcl", "acl"})
 _ASIDE_MARKS = frozenset({",", "—", "–", "--"})
 
+# Characters that may stand between where a quotation opens and the sentence it opens: the
+# parser leaves an opening mark ('' or “) on the sentence before it.
+_OPENING_MARKS = "“\"'«„ "
+
 # Characters of punctuation allowed between content and the quotation mark it snaps to.
 SNAP_GAP = 2
 _PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "i", "we", "you", "who", "which", "that"})
@@ -215,6 +219,7 @@ class Finder:
             self._take_preposition(att)
         found += [a for a in self._labels() if a.cue_token not in taken]
         found.sort(key=lambda a: a.cue[0].start)
+        self.join_split_quotes(found)
         self.continue_quotes(found)
         for att in found:
             self._whole_quotation(att)
@@ -351,7 +356,8 @@ class Finder:
     def _verb(self, verb: Token, lemma: str) -> Iterator[RawAttribution]:
         if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and lemma not in ("cite", "quote"):
             return  # "the reported deal", "a plan announced last week"
-        subject = subject_of(verb)
+        outer = self._second_cue(verb)
+        subject = subject_of(outer if outer is not None else verb)
         if subject is not None and subject.i > verb.i and subject.head.i == verb.i:
             subj_toks = source_tokens(subject)
         else:
@@ -426,6 +432,7 @@ class Finder:
         clause = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i not in subj_ids]
         if clause:
             toks = self._without_trailing_aside([t for c in clause for t in c.subtree])
+            toks = self._without_second_cue(clause[-1], toks)
             content = content_spans(self.doc, toks, exclude)
             content = self._extend_quote(content)
             if content and content[-1].end <= verb.idx:
@@ -647,6 +654,34 @@ class Finder:
                 drop = {x.i for x in t.subtree} | {left - 1}
                 return [x for x in toks if x.i not in drop]
         return toks
+
+    def _second_cue(self, verb: Token) -> Token | None:
+        """'X said C and warned D': the cue verb ``verb`` conjoined at the end of the clause C,
+        without a subject of its own, is X's second act. The verb that takes C ('said'), or
+        None when ``verb`` is not such a conjunct."""
+        clause = verb.head
+        if (
+            verb.dep_ != "conj"
+            or verb.pos_ != "VERB"
+            or clause.dep_ != "ccomp"
+            or clause.head.i == clause.i
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            or max((c.i for c in clause.rights if c.dep_ == "conj"), default=-1) != verb.i
+            or not self._is_cue_verb(verb, verb.lemma_.lower())
+            or not self._is_cue_verb(clause.head, clause.head.lemma_.lower())
+        ):
+            return None
+        return clause.head
+
+    def _without_second_cue(self, clause: Token, toks: list[Token]) -> list[Token]:
+        """Drops from the content of the clause ``clause`` a second cue conjoined at its end
+        (see ``_second_cue``), with its conjunction."""
+        conj = next((c for c in reversed(list(clause.rights)) if c.dep_ == "conj"), None)
+        if conj is None or self._second_cue(conj) is None:
+            return toks
+        drop = {t.i for t in conj.subtree}
+        drop |= {c.i for c in clause.children if c.dep_ == "cc" and clause.i < c.i < conj.i}
+        return [t for t in toks if t.i not in drop]
 
     def _joined(self, toks: list[Token], exclude: set[int]) -> list[Span]:
         """Content from tokens, as one span from the first to the last piece (quotes snapped)."""
@@ -895,6 +930,48 @@ class Finder:
                 end = region.end
         return Span(start, end)
 
+    def join_split_quotes(self, found: list[RawAttribution]) -> None:
+        """'“A,” he said, “B.”': a quotation broken by its own cue is one content. Reads each
+        verb attribution whose content is one whole quotation and adds the other half: a
+        quotation ending in a comma right before the source and cue, or one right after them
+        when the content ends in a comma. Quotations another attribution holds are left alone."""
+        held = [span for att in found for span in att.content]
+        for att in found:
+            if not att.rule.startswith("verb") or len(att.content) != 1:
+                continue
+            content = att.content[0]
+            if self.quotes.region_at(content.start) != content:
+                continue
+            around = [*att.cue, *([att.source_span] if att.source_span else [])]
+            if not around:
+                continue
+            left = min(span.start for span in around)
+            right = max(span.end for span in around)
+            if content.start >= right:
+                other = self._quote_before(left)
+            elif content.end <= left:
+                other = self._quote_after(self._clause_end(att.cue_token, right))
+            else:
+                continue
+            if other is None or any(s.start < other.end and other.start < s.end for s in held):
+                continue
+            pair = sorted([content, other])
+            if "," in self.text[pair[0].end - 3 : pair[0].end]:
+                att.content = pair
+
+    def _clause_end(self, cue_token: int, pos: int) -> int:
+        """Where the cue verb's own words after ``pos`` end ('told the council'): the end of the
+        run of its dependents that follows, up to punctuation or a quotation."""
+        verb = self.doc[cue_token]
+        end = pos
+        for tok in self.doc[verb.i + 1 : verb.sent.end]:
+            if tok.idx < pos:
+                continue
+            if tok.is_punct or self.quotes.region_at(tok.idx) is not None or not verb.is_ancestor(tok):
+                break
+            end = tok.idx + len(tok.text)
+        return end
+
     def continue_quotes(self, found: list[RawAttribution]) -> None:
         """'“A,” he said. “B.”': the quotation right after the cue's sentence, in the same
         paragraph and with no cue of its own, continues the content."""
@@ -907,7 +984,7 @@ class Finder:
                 continue
             nxt = self.doc[sent.end].sent
             region = self.quotes.region_at(nxt.start_char)
-            if region is None or region.start != nxt.start_char:
+            if region is None or self.text[region.start : nxt.start_char].strip(_OPENING_MARKS):
                 continue
             if region.end <= att.content[-1].end:
                 continue
