@@ -623,17 +623,24 @@ class Finder:
         with a colon, or opens a clause after a dash, semicolon or colon and closes with
         a comma, introduces what follows it, C, even when the parser hangs it on the
         clause before. Empty when that is not so."""
-        mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as"), None)
-        if mark is None or mark.i != verb.left_edge.i:
+        closer = self._aside_closer(verb)
+        if closer is None:
             return []
-        sent = verb.sent
-        after = verb.right_edge.i + 1
-        if after >= sent.end or self.doc[after].text not in (",", ":"):
-            return []
+        mark, sent = verb.left_edge, verb.sent
         opens_clause = mark.i == sent.start or self.doc[mark.i - 1].text in _CLAUSE_BREAKS
-        if self.doc[after].text == "," and not opens_clause:
+        if closer.text == "," and not opens_clause:
             return []
-        return [t for t in self.doc[after + 1 : sent.end] if not t.is_space]
+        return [t for t in self.doc[closer.i + 1 : sent.end] if not t.is_space]
+
+    def _aside_closer(self, verb: Token) -> Token | None:
+        """The comma or colon right after an "as X notes" aside headed by ``verb`` (the
+        aside starting with its "as"), in the same sentence; None for anything else."""
+        if not any(c.dep_ == "mark" and c.lower_ == "as" and c.i == verb.left_edge.i for c in verb.children):
+            return None
+        after = verb.right_edge.i + 1
+        if after >= verb.sent.end or self.doc[after].text not in (",", ":"):
+            return None
+        return self.doc[after]
 
     def _without_trailing_aside(self, toks: list[Token]) -> list[Token]:
         """Drop a comma-led relative clause or apposition that closes the content outside any
@@ -824,14 +831,8 @@ class Finder:
             return False
         # '… as the paper states it: “C”': an "as" aside with a speaker, closed by a colon,
         # attributes what follows, whatever the detector makes of the aside.
-        after = tok.right_edge.i + 1
-        if (
-            tok.dep_ == "advcl"
-            and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
-            and any(c.dep_ in _SUBJECTS for c in tok.children)
-            and after < len(self.doc)
-            and self.doc[after].text == ":"
-        ):
+        closer = self._aside_closer(tok) if tok.dep_ == "advcl" else None
+        if closer is not None and closer.text == ":" and any(c.dep_ in _SUBJECTS for c in tok.children):
             return True
         # 'According to X, an official said C': the detector learned from PolNeAR that a verb under
         # 'according to' is mostly content; a speech verb with a speaker there is a relayed cue
