@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from claimgraph import highlights
 from claimgraph.model import Analysis, Claim, DocumentAnalysis, Span
 from claimgraph.report import (
     UNATTRIBUTED,
@@ -98,29 +99,17 @@ def _claim_numbers(da: DocumentAnalysis) -> dict[str, int]:
 
 def _marks(da: DocumentAnalysis, numbers: dict[str, int]) -> list[_Mark]:
     """Every range to highlight in ``da``'s text: claim spans, source mentions, removed noise."""
-    length = len(da.document.text)
     marks: list[_Mark] = []
-
-    def add(span: Span, kind: str, note: str) -> None:
-        clamped = _clamp(span, length)
-        if clamped:
-            marks.append(_Mark(clamped[0], clamped[1], kind, note))
-
-    for claim in da.claims:
-        n = numbers[claim.id]
-        for kind, spans in (
-            ("content", claim.content),
-            ("cue", claim.cue),
-            ("source", claim.source_mentions),
-            ("hedge", claim.hedges),
-        ):
-            for span in spans:
-                add(span, kind, f"claim {n} {kind}")
-    for source in da.sources:
-        for span in source.mentions:
-            add(span, "source", f"source: {source_label(da, source.id)}")
-    for removed in da.document.removed:
-        add(removed.span, "removed", f"removed: {removed.reason}")
+    for m in highlights.marks(da):
+        if m.item == "claim":
+            note = f"claim {numbers[da.claims[m.index].id]} {m.kind}"
+        elif m.item == "source":
+            note = f"source: {source_label(da, da.sources[m.index].id)}"
+        elif m.item == "removed":
+            note = f"removed: {da.document.removed[m.index].reason}"
+        else:
+            continue  # events and places are not shown in the report
+        marks.append(_Mark(m.start, m.end, m.kind, note))
     return marks
 
 
@@ -146,20 +135,11 @@ def _highlighted_text(da: DocumentAnalysis, numbers: dict[str, int], doc_no: int
     text = da.document.text
     marks = _marks(da, numbers)
     anchors = _anchor_positions(da, numbers, doc_no)
-    starts: dict[int, list[int]] = defaultdict(list)
-    ends: dict[int, list[int]] = defaultdict(list)
-    for i, mark in enumerate(marks):
-        starts[mark.start].append(i)
-        ends[mark.end].append(i)
-    bounds = sorted({0, len(text), *starts, *ends, *anchors})
-    active: set[int] = set()
-    for k, a in enumerate(bounds):
-        active.difference_update(ends.get(a, ()))
-        active.update(starts.get(a, ()))
-        for anchor in anchors.get(a, ()):
+    for piece in highlights.cut(len(text), marks, anchors):
+        for anchor in piece.anchors:
             yield f'<span class="anchor" id="{_e(anchor)}"></span>'
-        if k + 1 < len(bounds):
-            yield _segment(text[a : bounds[k + 1]], [marks[i] for i in sorted(active)])
+        if piece.start < piece.end:
+            yield _segment(text[piece.start : piece.end], piece.covering)
 
 
 def _segment(piece: str, covering: list[_Mark]) -> str:

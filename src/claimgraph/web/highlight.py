@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimgraph import highlights
 from claimgraph.model import DocumentAnalysis, Span
 
 # Highlight kinds in the order their classes are listed on a segment ("hit": a search match).
@@ -69,44 +70,27 @@ def item_anchor(da: DocumentAnalysis, kind: str, item_id: str) -> str:
     return ""
 
 
+def _note(da: DocumentAnalysis, mark: highlights.Mark) -> str:
+    i = mark.index
+    if mark.item == "claim":
+        return f"claim {i + 1}: {mark.kind}"
+    if mark.item == "source":
+        source = da.sources[i]
+        return f"source: {source.name or source.descriptor or source.kind}"
+    if mark.kind == "event":
+        return f"event: {da.events[i].type}"
+    if mark.kind == "time":
+        return f"time of event {i + 1}"
+    if mark.item == "place":
+        return f"place: {da.places[i].name}"
+    return f"removed: {da.document.removed[i].reason}"
+
+
 def _marks(da: DocumentAnalysis) -> list[_Mark]:
-    length = len(da.document.text)
-    marks: list[_Mark] = []
-
-    def add(span: Span | None, kind: str, item: str, note: str) -> None:
-        if span is None:
-            return
-        start, end = min(span.start, length), min(span.end, length)
-        if start < end:
-            marks.append(_Mark(start, end, kind, item, note))
-
-    for i, claim in enumerate(da.claims):
-        name = anchor("claim", i)
-        for kind, spans in (
-            ("content", claim.content),
-            ("cue", claim.cue),
-            ("source", claim.source_mentions),
-            ("hedge", claim.hedges),
-        ):
-            for span in spans:
-                add(span, kind, name, f"claim {i + 1}: {kind}")
-    for i, source in enumerate(da.sources):
-        for span in source.mentions:
-            add(
-                span,
-                "source",
-                anchor("source", i),
-                f"source: {source.name or source.descriptor or source.kind}",
-            )
-    for i, event in enumerate(da.events):
-        add(event.trigger, "event", anchor("event", i), f"event: {event.type}")
-        if event.time is not None:
-            add(event.time.mention, "time", anchor("event", i), f"time of event {i + 1}")
-    for i, place in enumerate(da.places):
-        add(place.mention, "place", anchor("place", i), f"place: {place.name}")
-    for removed in da.document.removed:
-        add(removed.span, "removed", "", f"removed: {removed.reason}")
-    return marks
+    return [
+        _Mark(m.start, m.end, m.kind, "" if m.item == "removed" else anchor(m.item, m.index), _note(da, m))
+        for m in highlights.marks(da)
+    ]
 
 
 def _anchor_positions(marks: list[_Mark], items: list[str]) -> dict[int, list[str]]:
@@ -149,31 +133,21 @@ def segments(da: DocumentAnalysis, hit: Span | None = None) -> list[Segment]:
     items += [anchor("event", i) for i in range(len(da.events))]
     items += [anchor("place", i) for i in range(len(da.places))]
     anchors = _anchor_positions(marks, items)
-    starts: dict[int, list[int]] = defaultdict(list)
-    ends: dict[int, list[int]] = defaultdict(list)
-    for i, mark in enumerate(marks):
-        starts[mark.start].append(i)
-        ends[mark.end].append(i)
-    bounds = sorted({0, len(text), *starts, *ends, *anchors})
-    active: set[int] = set()
     out: list[Segment] = []
-    for k, a in enumerate(bounds):
-        active.difference_update(ends.get(a, ()))
-        active.update(starts.get(a, ()))
-        here = list(anchors.get(a, ()))
-        if k + 1 < len(bounds):
-            covering = [marks[i] for i in sorted(active)]
+    for piece in highlights.cut(len(text), marks, anchors):
+        if piece.start < piece.end:
+            covering = piece.covering
             kinds = {m.kind for m in covering}
             out.append(
                 Segment(
-                    text=text[a : bounds[k + 1]],
+                    text=text[piece.start : piece.end],
                     kinds=[kind for kind in MARK_KINDS if kind in kinds],
                     items=list(dict.fromkeys(m.item for m in covering if m.item)),
                     note="; ".join(dict.fromkeys(m.note for m in covering if m.kind != "removed")),
                     removed="; ".join(dict.fromkeys(m.note for m in covering if m.kind == "removed")),
-                    anchors=here,
+                    anchors=piece.anchors,
                 )
             )
-        elif here:
-            out.append(Segment(text="", anchors=here))
+        elif piece.anchors:
+            out.append(Segment(text="", anchors=piece.anchors))
     return out

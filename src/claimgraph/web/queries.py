@@ -97,6 +97,8 @@ MAX_LIMIT = 1000
 IN_BATCH = 500
 
 _CHILD_TABLES = t.CHILD_TABLES
+# The table of each per-document item kind (``ITEM_KINDS``).
+_ITEM_TABLES = {"sources": t.sources, "claims": t.claims, "events": t.events, "places": t.places}
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +354,7 @@ class StoreReader:
 
     def items(self, kind: str, filters: Filters, cursor: str | None, limit: int | None) -> Page:
         """Contract objects of one kind (``ITEM_KINDS``) across documents, paginated."""
-        table = {"sources": t.sources, "claims": t.claims, "events": t.events, "places": t.places}[kind]
+        table = _ITEM_TABLES[kind]
         d = t.documents
         query = (
             select(table.c.document_pk, table.c.ord, table.c.id, d.c.ingested_at)
@@ -401,9 +403,7 @@ class StoreReader:
                     _in_a_document_with(s if kind == "sources" else c, p, _place_matches(filters.place))
                 )
         if filters.grade:
-            graded = _graded_refs(filters.grade)
-            table = {"sources": s, "claims": c, "events": e, "places": p}[kind]
-            out.append(table.c.id.in_(graded))
+            out.append(_ITEM_TABLES[kind].c.id.in_(_graded_refs(filters.grade)))
         return out
 
     # -- cross-document results --------------------------------------------------------------------
