@@ -287,5 +287,7 @@ def test_the_dev_annotation_labels_every_polnear_dev_source_span_once() -> None:
 
 
 def test_the_dev_annotation_holds_offsets_and_labels_only() -> None:
-    for line in ANNOTATION.read_text(encoding="utf-8").splitlines():
+    records = ANNOTATION.read_text(encoding="utf-8").splitlines()
+    assert records, ANNOTATION
+    for line in records:
         assert set(json.loads(line)) == {"file", "start", "end", "anonymous", "kind"}

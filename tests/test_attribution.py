@@ -14,16 +14,10 @@ import pytest
 
 from claimgraph.attribution import load_lexicons
 from claimgraph.model import Analysis, Claim, Document, DocumentAnalysis, Source, Span
+from spans import at
 
 if TYPE_CHECKING:
     from claimgraph.pipeline import Pipeline
-
-
-def at(text: str, needle: str, start: int = 0) -> Span:
-    """The span of the first ``needle`` in ``text`` at or after ``start``."""
-    i = text.find(needle, start)
-    assert i >= 0, needle
-    return Span(i, i + len(needle))
 
 
 def run(pipeline: Pipeline, text: str) -> DocumentAnalysis:

@@ -3,7 +3,7 @@
 Uses Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``)
 driven by Playwright's Python API; Playwright's own browser downloads are
 never used. Analyzes the seed articles from ../shared when present (else the
-bundled examples), adds the fictional reports of ``test_web`` (they carry
+bundled examples), adds the fictional reports of ``webstore`` (they carry
 places and events) and its hostile article, groups them into one story, and
 serves the store with uvicorn on a free loopback port.
 
@@ -63,7 +63,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> Iter
     from claimgraph.runner import analyze_inputs
     from claimgraph.store import open_store
     from claimgraph.web.app import create_app
-    from test_web import fill_store
+    from webstore import fill_store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
     fixture = fill_store(url)

@@ -42,6 +42,7 @@ def seeds(rules: NoiseRules) -> list[tuple[dict[str, Any], Document]]:
         items = list(read_path(str(SHARED / entry["file"])))
         assert len(items) == 1 and isinstance(items[0], Document), items
         out.append((entry, clean(items[0], rules)))
+    assert out, f"no documents listed in {GOLD}"
     return out
 
 

@@ -96,6 +96,7 @@ def test_analyze_json_follows_the_contract(tmp_path: Path, inputs: Path) -> None
     assert f"{ARTICLE_COUNT} documents ({ARTICLE_COUNT} analyzed, 0 already stored)" in result.stderr
 
 
+@pytest.mark.shared
 def test_analyze_json_validates_against_the_shared_schema(tmp_path: Path, inputs: Path) -> None:
     if not SCHEMA.is_file():
         pytest.skip(f"contract schema not found at {SCHEMA} (../shared beside the repository)")

@@ -13,6 +13,7 @@ from claimgraph.attribution import load_lexicons
 from claimgraph.attribution.coref import Resolver
 from claimgraph.attribution.mentions import Mention
 from claimgraph.model import Claim, Document, DocumentAnalysis, Span
+from spans import at
 
 if TYPE_CHECKING:
     from claimgraph.pipeline import Pipeline
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
 
 def run(pipeline: Pipeline, text: str) -> DocumentAnalysis:
     return pipeline.analyze(Document(text=text, path="test.txt"))
-
-
-def at(text: str, needle: str) -> Span:
-    i = text.find(needle)
-    assert i >= 0, needle
-    return Span(i, i + len(needle))
 
 
 def said_by(da: DocumentAnalysis, mention: str) -> Claim:

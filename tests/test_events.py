@@ -181,6 +181,7 @@ def test_acled_codes_are_case2021_codes(taxonomy: Taxonomy) -> None:
         pytest.skip(f"shared evaluation data not found at {CASE_TYPES}")
     codes = set(CASE_TYPES.read_text(encoding="utf-8").split())
     codes |= {w for w in CASE_NOTE.read_text(encoding="utf-8").split() if re.fullmatch(r"[A-Z_]{4,}", w)}
+    assert taxonomy.types
     for t in taxonomy.types.values():
         assert t.acled_code in codes, t.name
         assert all(code in codes for _, code, _ in t.acled_context), t.name

@@ -81,7 +81,9 @@ def test_seven_to_nine_articles_in_three_formats() -> None:
 
 
 def test_every_article_says_it_is_fiction() -> None:
-    for name, text in raw_articles():
+    articles = list(raw_articles())
+    assert articles
+    for name, text in articles:
         assert lines(text)[-1] == FICTION_LABEL, name
 
 
@@ -196,6 +198,7 @@ def test_examples_share_no_text_with_the_seed_articles() -> None:
     seed_shingles: set[tuple[str, ...]] = set()
     for path in seeds.glob("*.txt"):
         seed_shingles |= _shingles(path.read_text(encoding="utf-8"))
+    assert seed_shingles, f"no seed text read from {seeds}"
     for name, text in raw_articles():
         shared = _shingles(text) & seed_shingles
         assert not shared, (name, sorted(shared)[:3])

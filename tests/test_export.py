@@ -12,15 +12,11 @@ import pytest
 
 from claimgraph.errors import ClaimgraphError
 from claimgraph.export import CSV_COLUMNS, export_chunks, jsonl_records, provenance_graph
-from claimgraph.model import Analysis, Claim, Document, DocumentAnalysis, Event, Place, Source, Span, Story
+from claimgraph.model import Analysis, Claim, Document, DocumentAnalysis, Event, Place, Source, Story
 from claimgraph.store import open_store
+from spans import at
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
-
-
-def _span(text: str, part: str) -> Span:
-    start = text.index(part)
-    return Span(start, start + len(part))
 
 
 def _report(n: int) -> DocumentAnalysis:
@@ -35,21 +31,21 @@ def _report(n: int) -> DocumentAnalysis:
         d,
         "outlet",
         False,
-        [_span(text, "The Lantern Post")],
+        [at(text, "The Lantern Post")],
         name="Lantern Post",
         key="lantern-post",
     )
     official = Source(
-        f"{d}/s2", d, "anonymous", True, [_span(text, "a harbour official")], descriptor="a harbour official"
+        f"{d}/s2", d, "anonymous", True, [at(text, "a harbour official")], descriptor="a harbour official"
     )
     claim = Claim(
-        f"{d}/c1", d, [_span(text, f"the Orrin dock closed at dawn {n}")], [_span(text, "said")],
-        [_span(text, "a harbour official")], chain=[post.id, official.id], mode="quote", hedged=False,
+        f"{d}/c1", d, [at(text, f"the Orrin dock closed at dawn {n}")], [at(text, "said")],
+        [at(text, "a harbour official")], chain=[post.id, official.id], mode="quote", hedged=False,
         source=official.id,
     )  # fmt: skip
-    place = Place(f"{d}/p1", d, _span(text, "Orrin"), "Orrin <dock> & co", lat=12.5, lon=-3.25)
-    nowhere = Place(f"{d}/p2", d, _span(text, "dawn"), "Dawn")
-    event = Event(f"{d}/e1", d, "closure", trigger=_span(text, "closed"), places=[place.id, nowhere.id])
+    place = Place(f"{d}/p1", d, at(text, "Orrin"), "Orrin <dock> & co", lat=12.5, lon=-3.25)
+    nowhere = Place(f"{d}/p2", d, at(text, "dawn"), "Dawn")
+    event = Event(f"{d}/e1", d, "closure", trigger=at(text, "closed"), places=[place.id, nowhere.id])
     return DocumentAnalysis(doc, [post, official], [claim], [event], [place, nowhere])
 
 

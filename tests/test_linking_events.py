@@ -18,7 +18,7 @@ import json
 import random
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -302,7 +302,9 @@ def _event_assessments(analysis: Analysis, names: dict[str, str]) -> dict[frozen
 
 
 def test_fixture_files_are_labelled_fiction() -> None:
-    for path in FIXTURES.glob("*.jsonl"):
+    paths = sorted(FIXTURES.glob("*.jsonl"))
+    assert paths, FIXTURES
+    for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             assert "fiction" in record["text"].lower(), (path.name, record["id"])
@@ -393,6 +395,7 @@ def test_fixture_named_official_confirms_independently(
 @pytest.mark.slow
 def test_fixture_every_grade_has_evidence(fixture_linked: tuple[Analysis, Linker, dict[str, str]]) -> None:
     analysis, _, names = fixture_linked
+    assert analysis.assessments
     for a in analysis.assessments:
         assert a.reasons[0].startswith(f"credibility {a.credibility}")
         assert any("document(s):" in r for r in a.reasons)
@@ -430,8 +433,35 @@ def _store(analysis: Analysis, url: str) -> None:
             store.save(da)
 
 
+def _assess_json(analysis: Analysis, url: str, out: Path) -> dict[str, Any]:
+    """Store ``analysis`` at ``url``, run ``assess --format json`` into ``out`` and read it back."""
+    from click.testing import CliRunner
+
+    from claimgraph.cli import cli
+
+    _store(analysis, url)
+    result = CliRunner().invoke(cli, ["assess", "--db", url, "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
 @pytest.mark.slow
-def test_assess_command_json_validates_and_table_shows_relays(
+@pytest.mark.shared
+def test_assess_json_validates_against_the_shared_schema(
+    fixture_linked: tuple[Analysis, Linker, dict[str, str]], tmp_path: Path
+) -> None:
+    if not SCHEMA.is_file():
+        pytest.skip(f"contract schema not found at {SCHEMA} (../shared beside the repository)")
+    jsonschema = pytest.importorskip("jsonschema")
+    analysis, _, _ = fixture_linked
+    data = _assess_json(analysis, f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "assess.json")
+    assert data["assessments"]
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+@pytest.mark.slow
+def test_assess_command_shows_relays_and_stores_what_it_prints(
     fixture_linked: tuple[Analysis, Linker, dict[str, str]], tmp_path: Path
 ) -> None:
     from click.testing import CliRunner
@@ -440,17 +470,9 @@ def test_assess_command_json_validates_and_table_shows_relays(
 
     analysis, _, _ = fixture_linked
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    _store(analysis, url)
-    out = tmp_path / "assess.json"
-    result = CliRunner().invoke(cli, ["assess", "--db", url, "--format", "json", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data = _assess_json(analysis, url, tmp_path / "assess.json")
     assert len(data["stories"]) == 3
     assert sum(1 for a in data["assessments"] if "/e" in a["subject"][0]) >= 4
-    if SCHEMA.is_file():
-        import jsonschema
-
-        jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
     table = CliRunner().invoke(cli, ["assess", "--db", url, "--full"])  # nothing new: --full reports all
     assert table.exit_code == 0, table.output
     assert "Event 1:" in table.output and "relay graph" in table.output

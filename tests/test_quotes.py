@@ -8,16 +8,11 @@ import pytest
 
 from claimgraph.attribution.quotes import Quotes, find_quotes
 from claimgraph.model import Span
+from spans import at
 
 
 def regions(text: str, skip: tuple[Span, ...] = ()) -> list[str]:
     return [text[r.start : r.end] for r in find_quotes(text, skip).regions]
-
-
-def at(text: str, needle: str) -> Span:
-    i = text.find(needle)
-    assert i >= 0, needle
-    return Span(i, i + len(needle))
 
 
 def test_curly_and_straight_double_quotes() -> None:

@@ -19,11 +19,12 @@ from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from claimgraph.model import Claim, Document, DocumentAnalysis, Source, Span
+from claimgraph.model import Claim, Document, DocumentAnalysis, Source
 from claimgraph.store import migrate, open_store
 from claimgraph.web.app import create_app
 from claimgraph.web.search import fts5_query, match_spans, query_terms, snippet
 from conftest import empty_postgres
+from spans import at
 
 N_FERRY = 5
 HOSTILE_QUERIES = [
@@ -55,11 +56,6 @@ HOSTILE_QUERIES = [
 ]
 
 
-def _find(value: str, part: str) -> Span:
-    start = value.index(part)
-    return Span(start, start + len(part))
-
-
 def _steward() -> DocumentAnalysis:
     """Harbour pilots on strike; a named union steward quoted."""
     value = (
@@ -73,13 +69,13 @@ def _steward() -> DocumentAnalysis:
         d,
         "person",
         False,
-        [_find(value, "Brannoch Idle")],
+        [at(value, "Brannoch Idle")],
         name="Brannoch Idle",
         key="brannoch-idle",
     )
     claim = Claim(
-        f"{d}/c1", d, [_find(value, "The strike will continue until the tide tables are fixed,")],
-        [_find(value, "said")], [_find(value, "Brannoch Idle")], chain=[idle.id], mode="quote",
+        f"{d}/c1", d, [at(value, "The strike will continue until the tide tables are fixed,")],
+        [at(value, "said")], [at(value, "Brannoch Idle")], chain=[idle.id], mode="quote",
         hedged=False, source=idle.id,
     )  # fmt: skip
     return DocumentAnalysis(doc, [idle], [claim], [], [])
@@ -93,11 +89,11 @@ def _ferry(i: int) -> DocumentAnalysis:
     )
     d = doc.id
     officials = Source(
-        f"{d}/s1", d, "anonymous", True, [_find(value, "officials")], descriptor="harbourmaster office"
+        f"{d}/s1", d, "anonymous", True, [at(value, "officials")], descriptor="harbourmaster office"
     )
     claim = Claim(
-        f"{d}/c1", d, [_find(value, f"Ferries to Ostry resumed on day {i}")], [_find(value, "said")],
-        [_find(value, "officials")], chain=[officials.id], mode="paraphrase", hedged=False, source=officials.id,
+        f"{d}/c1", d, [at(value, f"Ferries to Ostry resumed on day {i}")], [at(value, "said")],
+        [at(value, "officials")], chain=[officials.id], mode="paraphrase", hedged=False, source=officials.id,
     )  # fmt: skip
     return DocumentAnalysis(doc, [officials], [claim], [], [])
 

@@ -42,6 +42,7 @@ from claimgraph.store import migrate as store_migrate
 from claimgraph.store import sql as store_sql
 from claimgraph.store.sql import SqlStore
 from conftest import empty_postgres
+from spans import at
 
 PG_ENV = "CLAIMGRAPH_TEST_PG_URL"
 
@@ -92,13 +93,6 @@ TEMPLATE = (
 )
 
 
-def _at(text_: str, needle: str, nth: int = 0) -> Span:
-    start = -1
-    for _ in range(nth + 1):
-        start = text_.index(needle, start + 1)
-    return Span(start, start + len(needle))
-
-
 def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: str = "") -> DocumentAnalysis:
     """A fully populated fictional analysis: every field the store must round-trip."""
     body = text_ if text_ is not None else TEMPLATE.format(town=town)
@@ -123,7 +117,7 @@ def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: st
         document=d,
         kind="government",
         anonymous=False,
-        mentions=[_at(body, "port officials")],
+        mentions=[at(body, "port officials")],
         descriptor="port officials",
         key="port-officials",
     )
@@ -132,28 +126,28 @@ def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: st
         document=d,
         kind="person",
         anonymous=False,
-        mentions=[_at(body, "harbour master Ilse Varga")],
+        mentions=[at(body, "harbour master Ilse Varga")],
         name="Ilse Varga",
         descriptor="harbour master",
         key="ilse-varga",
     )
     ledger = Source(
-        id=f"{d}:s3", document=d, kind="outlet", anonymous=False, mentions=[_at(body, "Coastal Ledger")]
+        id=f"{d}:s3", document=d, kind="outlet", anonymous=False, mentions=[at(body, "Coastal Ledger")]
     )
     anonymous = Source(
         id=f"{d}:s4",
         document=d,
         kind="anonymous",
         anonymous=True,
-        mentions=[_at(body, "Two officials who asked not to be named")],
+        mentions=[at(body, "Two officials who asked not to be named")],
     )
     claims = [
         Claim(
             id=f"{d}:c1",
             document=d,
-            content=[_at(body, f"Ferry crossings to {town} will resume next week")],
-            cue=[_at(body, "said")],
-            source_mentions=[_at(body, "port officials")],
+            content=[at(body, f"Ferry crossings to {town} will resume next week")],
+            cue=[at(body, "said")],
+            source_mentions=[at(body, "port officials")],
             chain=[officials.id],
             mode="paraphrase",
             hedged=False,
@@ -163,9 +157,9 @@ def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: st
         Claim(
             id=f"{d}:c2",
             document=d,
-            content=[_at(body, "We expect the first boat by Friday")],
-            cue=[_at(body, "told")],
-            source_mentions=[_at(body, "harbour master Ilse Varga"), _at(body, "Coastal Ledger")],
+            content=[at(body, "We expect the first boat by Friday")],
+            cue=[at(body, "told")],
+            source_mentions=[at(body, "harbour master Ilse Varga"), at(body, "Coastal Ledger")],
             chain=[ledger.id, varga.id],
             mode="quote",
             hedged=False,
@@ -175,19 +169,19 @@ def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: st
         Claim(
             id=f"{d}:c3",
             document=d,
-            content=[_at(body, "the repairs may take longer")],
-            cue=[_at(body, "said", 1)],
-            source_mentions=[_at(body, "Two officials who asked not to be named")],
+            content=[at(body, "the repairs may take longer")],
+            cue=[at(body, "said", nth=1)],
+            source_mentions=[at(body, "Two officials who asked not to be named")],
             chain=[anonymous.id],
             mode="paraphrase",
             hedged=True,
             source=anonymous.id,
-            hedges=[_at(body, "may")],
+            hedges=[at(body, "may")],
         ),
         Claim(
             id=f"{d}:c4",
             document=d,
-            content=[_at(body, f"Storms damaged the pier in {town}"), _at(body, "in early March")],
+            content=[at(body, f"Storms damaged the pier in {town}"), at(body, "in early March")],
             cue=[],
             source_mentions=[],
             chain=[],
@@ -199,7 +193,7 @@ def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: st
         Place(
             id=f"{d}:p1",
             document=d,
-            mention=_at(body, town),
+            mention=at(body, town),
             name=town,
             country="XZ",
             admin1="North Coast",
@@ -208,21 +202,21 @@ def make_analysis(town: str = "Velmora", *, text_: str | None = None, doc_id: st
             lat=47.125,
             lon=-3.0625,
         ),
-        Place(id=f"{d}:p2", document=d, mention=_at(body, town, 1), name=town),
+        Place(id=f"{d}:p2", document=d, mention=at(body, town, nth=1), name=town),
     ]
     events = [
         Event(
             id=f"{d}:e1",
             document=d,
             type="damage",
-            trigger=_at(body, "damaged"),
+            trigger=at(body, "damaged"),
             actor="storms",
             target="pier",
             equipment=["none", "weather"],
             quantity=1.0,
             approximate=True,
             places=[places[1].id, places[0].id],
-            time=TimeInterval("2031-03-01", "2031-03-10", "month", _at(body, "early March")),
+            time=TimeInterval("2031-03-01", "2031-03-10", "month", at(body, "early March")),
             claims=[claims[3].id],
             acled_code="X1",
             confidence=0.5,
@@ -524,8 +518,8 @@ def test_hostile_text_round_trips_unchanged(store: SqlStore) -> None:
         Claim(
             id=f"{d}:c'1",
             document=d,
-            content=[_at(HOSTILE, "DROP TABLE documents")],
-            cue=[_at(HOSTILE, "said")],
+            content=[at(HOSTILE, "DROP TABLE documents")],
+            cue=[at(HOSTILE, "said")],
             source_mentions=[],
             chain=[f"{d}:'s1;"],
             mode="quote",

@@ -1,13 +1,12 @@
 """The web app and JSON API over a temporary SQLite store of fictional, hand-built analyses.
 
-No parser is loaded: the analyses are built in memory (``_analysis``), except
+No parser is loaded: the analyses are built in memory (``webstore``), except
 for the token test, which hands the app a stub pipeline.
 """
 
 from __future__ import annotations
 
 import html.parser
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,146 +19,13 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient
 
 from claimgraph.model import (
-    Assessment,
-    Claim,
     Document,
     DocumentAnalysis,
-    Event,
-    Place,
-    Removed,
-    Source,
-    Span,
     Story,
-    TimeInterval,
 )
 from claimgraph.store import open_store
 from claimgraph.web.app import CSP, create_app
-
-N_DOCUMENTS = 12
-OUTLETS = ("Lantern Post", "Quayside Herald", "Vell Valley Wire")
-
-
-def _find(text: str, part: str) -> Span:
-    start = text.index(part)
-    return Span(start, start + len(part))
-
-
-def _analysis(i: int) -> DocumentAnalysis:
-    """A fictional report: a ministry spokesperson quoted, relayed by the outlet; a ferry strike in Vellport."""
-    outlet = OUTLETS[i % len(OUTLETS)]
-    text = (
-        f"Report number {i} from the {outlet}.\n"
-        f'"The ferry to Vellport stopped on day {i}," said Ilsa Marrow, a spokesperson for the harbour ministry.\n'
-        f"An official who asked not to be named said the strike might last a week.\n"
-        "Subscribe to our newsletter."
-    )
-    doc = Document(
-        text=text,
-        title=f"Ferry strike, day {i}",
-        outlet=outlet,
-        published=f"2031-03-{i + 1:02d}",
-        url=f"https://example.invalid/ferry/{i}",
-    )
-    newsletter = _find(text, "Subscribe to our newsletter.")
-    doc.removed = [Removed(newsletter.start, newsletter.end, "newsletter")]
-    d = doc.id
-    marrow = Source(
-        f"{d}/s1", d, "person", False, [_find(text, "Ilsa Marrow")], name="Ilsa Marrow", key="ilsa-marrow"
-    )
-    official = Source(
-        f"{d}/s2", d, "anonymous", True, [_find(text, "An official")], descriptor="an official", key=None
-    )
-    paper = Source(f"{d}/s3", d, "outlet", False, [_find(text, outlet)], name=outlet, key=outlet.lower())
-    quote = _find(text, f"The ferry to Vellport stopped on day {i},")
-    claims = [
-        Claim(
-            f"{d}/c1", d, [quote], [_find(text, "said")], [_find(text, "Ilsa Marrow")],
-            chain=[paper.id, marrow.id], mode="quote", hedged=False, source=marrow.id,
-        ),
-        Claim(
-            f"{d}/c2", d, [_find(text, "the strike might last a week")], [_find(text, "said the")],
-            [_find(text, "An official")], chain=[official.id], mode="paraphrase", hedged=True,
-            source=official.id, hedges=[_find(text, "might")],
-        ),
-    ]  # fmt: skip
-    place = Place(
-        f"{d}/p1", d, _find(text, "Vellport"), "Vellport", country="XX", lat=54.5 + i / 10, lon=10.0
-    )
-    event = Event(
-        f"{d}/e1", d, "strike", trigger=_find(text, "stopped"), places=[place.id],
-        time=TimeInterval(f"2031-03-{i + 1:02d}", None, "day"), claims=[claims[0].id],
-    )  # fmt: skip
-    return DocumentAnalysis(doc, [marrow, official, paper], claims, [event], [place])
-
-
-HOSTILE = (
-    "Headline <script>window.__pwned = 1; alert(1)</script> and more.\n"
-    '<img src=x onerror="window.__pwned=2"> "We will <b onclick=alert(3)>never</b> stop," '
-    'said <a href="javascript:window.__pwned=3">Tomas Quill</a>, a dock worker.\n'
-    "<svg onload=window.__pwned=4></svg><iframe src=javascript:alert(5)></iframe>"
-    '<style>body{display:none}</style><base href="//evil.invalid/">'
-)
-
-
-def hostile_analysis() -> DocumentAnalysis:
-    """An article made of markup that would run script if it were ever emitted unescaped."""
-    text = HOSTILE
-    doc = Document(
-        text=text,
-        title="<script>window.__pwned=5</script>Dock strike",
-        outlet='"><img src=x onerror=alert(6)>',
-        published="2031-04-01",
-        url="javascript:window.__pwned=6",
-    )
-    d = doc.id
-    quill = Source(
-        f"{d}/s1", d, "person", False, [_find(text, "Tomas Quill")],
-        name="<img src=x onerror=window.__pwned=7>", key='x"><script>window.__pwned=8</script>',
-    )  # fmt: skip
-    claim = Claim(
-        f"{d}/c1", d, [_find(text, "We will <b onclick=alert(3)>never</b> stop,")], [_find(text, "said")],
-        [_find(text, "Tomas Quill")], chain=[quill.id], mode="quote", hedged=False, source=quill.id,
-    )  # fmt: skip
-    script = _find(text, "<script>window.__pwned = 1; alert(1)</script>")
-    doc.removed = [Removed(script.start, script.end, "<script>alert(9)</script>")]
-    place = Place(f"{d}/p1", d, _find(text, "<svg onload=window.__pwned=4>"), "<b>Port</b>", lat=1.0, lon=2.0)
-    event = Event(f"{d}/e1", d, "<script>x</script>", trigger=_find(text, "stop"), places=[place.id])
-    return DocumentAnalysis(doc, [quill], [claim], [event], [place])
-
-
-@dataclass
-class Fixture:
-    url: str
-    analyses: list[DocumentAnalysis]
-    hostile: DocumentAnalysis
-
-
-def fill_store(url: str, *, with_hostile: bool = True) -> Fixture:
-    analyses = [_analysis(i) for i in range(N_DOCUMENTS)]
-    hostile = hostile_analysis()
-    with open_store(url) as store:
-        for da in analyses:
-            store.save(da)
-        if with_hostile:
-            store.save(hostile)
-        stories = [
-            Story("story-ferry", [da.document.id for da in analyses], [da.events[0].id for da in analyses], "Ferry strike"),
-            Story("story-<b>dock</b>", [hostile.document.id], [], "<script>window.__pwned=9</script>"),
-        ]  # fmt: skip
-        assessments = [
-            Assessment(
-                f"a{i}", [da.claims[0].id], [da.sources[0].id], 1, False, "2",
-                ["one named origin", "<i>relayed</i> by the outlet"], relays=[da.sources[2].id], reliability="B",
-            )
-            for i, da in enumerate(analyses)
-        ] + [
-            Assessment(
-                "a-story", ["story-ferry", analyses[0].events[0].id], ["ilsa-marrow"], 1, False, "3",
-                ["single origin behind every report"], reliability="C",
-            ),
-        ]  # fmt: skip
-        store.save_cross(stories, assessments)
-    return Fixture(url, analyses, hostile)
+from webstore import HOSTILE, N_DOCUMENTS, Fixture, ferry_analysis, fill_store
 
 
 @pytest.fixture(scope="module")
@@ -553,7 +419,7 @@ def test_replaced_document_is_not_served_stale_from_the_cache(tmp_path: Path) ->
 
     from claimgraph.web.queries import Filters, StoreReader
 
-    da = _analysis(1)
+    da = ferry_analysis(1)
     with open_store(str(tmp_path / "r.db")) as store:
         store.save(da)
         reader = StoreReader(store)
@@ -575,7 +441,7 @@ def test_document_cache_keeps_the_most_recently_used() -> None:
 
     cache = DocumentCache(2)
     at = datetime(2031, 1, 1, tzinfo=UTC)
-    entries = {pk: CachedDocument(_analysis(pk)) for pk in (1, 2, 3)}
+    entries = {pk: CachedDocument(ferry_analysis(pk)) for pk in (1, 2, 3)}
     cache.put((1, at), entries[1])
     cache.put((2, at), entries[2])
     assert cache.get((1, at)) is entries[1]  # 1 is now the most recent; 2 goes next
