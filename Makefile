@@ -48,6 +48,7 @@ test: lint typecheck unit gate
 eval: dev
 	$(BIN)/claimgraph eval seeds $(SHARED)/eval/seeds.gold.json
 	$(BIN)/claimgraph eval polnear $(SHARED)/eval/polnear/dev
+	$(BIN)/claimgraph eval polnear $(SHARED)/eval/polnear/train --agreement
 	$(BIN)/claimgraph eval anonymity eval/anonymity/polnear_dev_sources.jsonl --polnear $(SHARED)/eval/polnear/dev
 	$(BIN)/claimgraph eval events $(SHARED)/eval/events/PLOVER_GSR_CAMEO.json
 	$(BIN)/claimgraph eval events tests/fixtures/events_test.jsonl
@@ -62,7 +63,8 @@ bench: dev
 	$(BIN)/python bench/ray_bench.py --n 1000 --workers 2 --corpus $(SHARED)/corpora/bbc-2004-2005.jsonl
 
 train-attribution: dev
-	$(BIN)/python scripts/train_cue_model.py $(SHARED)/eval/polnear/train -o src/claimgraph/data/cue_model.json
+	$(BIN)/python scripts/train_cue_model.py $(SHARED)/eval/polnear/train -o src/claimgraph/data/cue_model.json \
+		--cue-extent-output src/claimgraph/data/cue_extent.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -258,6 +258,16 @@ def test_a_named_member_names_the_group(pipeline: Pipeline) -> None:
     assert src.name == "Ann Lo"
 
 
+def test_a_member_named_after_the_verb_names_the_group(pipeline: Pipeline) -> None:
+    # the parser hangs 'including …' on the object, not on the group
+    src, _ = only_source(pipeline, "Critics have said the same thing, including Senator Rob Vale.")
+    assert (src.kind, src.anonymous, src.name) == ("person", False, "Rob Vale")
+    src, _ = only_source(
+        pipeline, "A chorus of critics has said the same thing, including the cost of the pier."
+    )
+    assert (src.kind, src.anonymous) == ("anonymous", True)
+
+
 # --- the dev annotation (../shared) --------------------------------------------------------
 
 

@@ -700,3 +700,9 @@ def test_reported_citing_keeps_the_speaker_for_polnear_scoring(pipeline: Pipelin
     assert texts(da, claim.source_mentions) == ["two port workers"]
     assert claim.explanation["speaker"] == [0, len("The Harbour Ledger")]
     assert chain(da, claim)[-1] == ("anonymous", "two port workers")
+
+
+def test_a_clause_before_the_cue_is_the_writers_when_the_content_follows(pipeline: Pipeline) -> None:
+    text = "It is an unlikely scenario; the mayor's office says the ferry will run again in May."
+    claim = claim_with_cue(run(pipeline, text), "says")
+    assert claim.content == [at(text, "the ferry will run again in May")]

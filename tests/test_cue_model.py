@@ -88,9 +88,32 @@ def _script() -> ModuleType:
 def test_training_script_is_reproducible(tmp_path: Path) -> None:
     script = _script()
     out_a, out_b = tmp_path / "a.json", tmp_path / "b.json"
-    assert script.main([str(FIXTURE_SPLIT), "-o", str(out_a)]) == 0
-    assert script.main([str(FIXTURE_SPLIT), "-o", str(out_b)]) == 0
+    cue_a, cue_b = tmp_path / "cue_a.json", tmp_path / "cue_b.json"
+    for out, cue in ((out_a, cue_a), (out_b, cue_b)):
+        assert script.main([str(FIXTURE_SPLIT), "-o", str(out), "--cue-extent-output", str(cue)]) == 0
     assert out_a.read_bytes() == out_b.read_bytes()
+    assert cue_a.read_bytes() == cue_b.read_bytes()
+    keys = {"_about", "examples", "positives", "weights"}  # counts and weights only
     payload = json.loads(out_a.read_text(encoding="utf-8"))
     assert payload["examples"] > 0 and payload["positives"] > 0
-    assert set(payload) == {"_about", "examples", "positives", "weights"}  # counts and weights only
+    assert set(payload) == keys
+    assert set(json.loads(cue_a.read_text(encoding="utf-8"))) == keys
+
+
+def test_reporting_verbs_pass_from_a_lower_probability(pipeline: object) -> None:
+    from dataclasses import replace
+
+    from claimgraph.attribution import attribute
+    from claimgraph.attribution.cues import CUE_THRESHOLD, REPORTING_THRESHOLD
+    from claimgraph.model import Document
+
+    undecided = CueModel(weights={})  # every word gets probability 0.5
+    assert REPORTING_THRESHOLD < undecided.probability(["bias"]) < CUE_THRESHOLD
+    lex = replace(pipeline.lexicons, cue_model=undecided, cue_extent=None)  # type: ignore[attr-defined]
+    assert "say" in lex.reporting and "hope" not in lex.reporting
+    for text, found in (
+        ("Ann Lusk said the pier was old.", True),
+        ("Ann Lusk hoped the pier was old.", False),
+    ):
+        _, claims = attribute(Document(text=text), pipeline.nlp(text), lex)  # type: ignore[attr-defined]
+        assert bool(claims) is found, text

@@ -285,8 +285,18 @@ def eval_seeds(gold: Path, verbose: bool) -> None:
 @eval_group.command("polnear")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--limit", type=int, default=None, help="Only the first N articles.")
-def eval_polnear(directory: Path, limit: int | None) -> None:
+@click.option(
+    "--agreement",
+    is_flag=True,
+    help="Score PolNeAR's annotators against each other (articles marked twice) instead of claimgraph.",
+)
+def eval_polnear(directory: Path, limit: int | None, agreement: bool) -> None:
     """Score attribution on a PolNeAR split (a directory with text/ and attributions/)."""
+    if agreement:
+        from claimgraph.evaluate.agreement import annotator_agreement
+
+        click.echo(annotator_agreement(directory).format())
+        return
     from claimgraph.evaluate.polnear import evaluate_polnear
 
     click.echo(evaluate_polnear(directory, _analyzer(), limit=limit).format())

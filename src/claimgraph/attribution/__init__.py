@@ -6,6 +6,7 @@ document's Sources and Claims (``attribution.rules.v1``):
 
     cue_model.py is this word a cue? (logistic regression learned from PolNeAR train)
     cues.py      find cue, source mention and content spans (rules on the parse)
+    cue_extent.py which words after the verb belong to the cue? (learned from PolNeAR train)
     syntax.py    spans and grammatical roles read off the parse
     mentions.py  type each source mention (person, outlet, anonymous, ...)
     coref.py     resolve mentions to one Source each; relay chains
@@ -18,11 +19,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from claimgraph.attribution.coref import Entity, Resolver
+from claimgraph.attribution.cue_extent import extend_cues
 from claimgraph.attribution.cues import Finder, RawAttribution
 from claimgraph.attribution.hedges import find_hedges
 from claimgraph.attribution.lexicon import Lexicons, load_lexicons
 from claimgraph.attribution.mentions import Mention, describe
-from claimgraph.attribution.quotes import Quotes, find_quotes
+from claimgraph.attribution.quotes import Quotes, find_quotes, quote_mode
 from claimgraph.model import Claim, Document, Source, Span
 
 if TYPE_CHECKING:
@@ -32,12 +34,6 @@ __all__ = ["Lexicons", "attribute", "load_lexicons"]
 
 NAME = "attribution.rules.v1"
 
-# Share of a claim's content characters inside quotation marks from which the
-# claim is a quote, and below which it is a paraphrase (between: mixed).
-# Calibrated on the seeds: a single scare-quoted word leaves a paraphrase.
-QUOTE_SHARE = 0.8
-PARAPHRASE_SHARE = 0.35
-
 # How far back (characters) an agentless "reportedly" looks for the report it echoes.
 AGENTLESS_WINDOW = 700
 
@@ -45,11 +41,8 @@ AGENTLESS_WINDOW = 700
 def attribute(document: Document, parsed: Doc, lexicons: Lexicons) -> tuple[list[Source], list[Claim]]:
     """Find the claims of one document and the sources that make them."""
     quotes = find_quotes(document.text, [r.span for r in document.removed])
-    raws = [r for r in Finder(parsed, lexicons, quotes).find() if not _in_removed(document, r)]
-    for r in raws:
-        r.content = _clip(document, r.content)
-    raws = _carve(document.text, [r for r in raws if r.content])
-    raws.sort(key=lambda r: r.cue[0].start)
+    raws = raw_attributions(document, parsed, lexicons, quotes)
+    extend_cues(raws, parsed, lexicons.cue_extent)
     resolver = Resolver(parsed, document.id, lexicons)
     claims = [
         _claim(document, parsed, lexicons, quotes, resolver, raw, n) for n, raw in enumerate(raws, start=1)
@@ -58,6 +51,19 @@ def attribute(document: Document, parsed: Doc, lexicons: Lexicons) -> tuple[list
     used = {sid for c in claims for sid in c.chain}
     sources = [e.to_source(document.id) for e in resolver.entities if e.id in used]
     return sources, claims
+
+
+def raw_attributions(
+    document: Document, parsed: Doc, lexicons: Lexicons, quotes: Quotes
+) -> list[RawAttribution]:
+    """The rules' attributions, in text order: cues outside removed ranges, content clipped
+    to the text as ingested and asides cut out of their hosts (no cue extent model applied yet)."""
+    raws = [r for r in Finder(parsed, lexicons, quotes).find() if not _in_removed(document, r)]
+    for r in raws:
+        r.content = _clip(document, r.content)
+    raws = _carve(document.text, [r for r in raws if r.content])
+    raws.sort(key=lambda r: r.cue[0].start)
+    return raws
 
 
 # Largest gap (characters) between an aside's source and its cue for both to be cut.
@@ -143,6 +149,8 @@ def _claim(
 ) -> Claim:
     text = document.text
     why: dict[str, Any] = {"rule": raw.rule, "cue": raw.cue_lemma, "by": NAME}
+    if raw.cue_split is not None:
+        why["cue_split"] = raw.cue_split  # the cue extent model took words from the content
     if raw.speaker_span is not None:
         why["speaker"] = [raw.speaker_span.start, raw.speaker_span.end]
     relays: list[Entity] = []
@@ -180,10 +188,8 @@ def _claim(
         chain = [*[r for r in origin.relays if r != origin.id], origin.id]
     else:
         chain = [r.id for r in relays]
-    quoted = sum(quotes.quoted_chars(s) for s in raw.content)
-    total = sum(len(text[s.start : s.end].strip()) for s in raw.content) or 1
-    share = quoted / total
-    mode = "quote" if share >= QUOTE_SHARE else "paraphrase" if share <= PARAPHRASE_SHARE else "mixed"
+    share = quotes.quoted_share(raw.content, text)
+    mode = quote_mode(share)
     why["quoted_share"] = round(share, 2)
     hedges = find_hedges(parsed, lex, raw, quotes)
     source_words = " ".join(text[s.start : s.end].lower() for s in [*mention_spans, *raw.relay_spans])

@@ -129,6 +129,10 @@ class Lexicons:
     outlets: OutletIndex
     # learned by scripts/train_cue_model.py; None falls back to the lexicons alone
     cue_model: CueModel | None = None
+    # the plain reporting verbs, trusted from a lower detector probability
+    reporting: frozenset[str] = frozenset()
+    # learned by scripts/train_cue_model.py --cue-extent-output; None leaves cues as the rules found them
+    cue_extent: CueModel | None = None
 
     @property
     def cue_lemmas(self) -> frozenset[str]:
@@ -167,6 +171,7 @@ def load_lexicons(data_dir: Path | None = None) -> Lexicons:
     raw = _read_json(data_dir, "attribution.json")
     outlets_raw = _read_json(data_dir, "outlets.json")
     cue_model = CueModel.from_json(_read_json(data_dir, "cue_model.json"))
+    cue_extent = CueModel.from_json(_read_json(data_dir, "cue_extent.json"))
 
     def fs(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in raw.get(key, []))
@@ -207,4 +212,6 @@ def load_lexicons(data_dir: Path | None = None) -> Lexicons:
         person_titles=fs("person_titles"),
         outlets=OutletIndex(by_alias=by_alias),
         cue_model=cue_model,
+        reporting=fs("reporting_verbs"),
+        cue_extent=cue_extent,
     )

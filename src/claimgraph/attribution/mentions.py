@@ -327,17 +327,38 @@ def _people_noun(head: Token, lex: Lexicons) -> bool:
     return bool(words & lex.anonymous_heads) or bool(words & lex.relation_heads)
 
 
+_MEMBER_PREPS = ("like", "including", "includes", "such")
+
+
+def _named_in(prep: Token) -> Token | None:
+    """The person or body named under 'including' / 'like' / 'such as'."""
+    for t in prep.subtree:
+        if t.ent_type_ in ("PERSON", "ORG") and t.dep_ in ("pobj", "conj", "appos"):
+            return t
+    return None
+
+
 def _names_members(head: Token) -> Token | None:
     """The named member in 'critics, like Senator Ann Lo', 'experts, including Mr. Dunn',
-    'an attorney for the family, Jo Bamberg' or 'Obama, others'."""
+    'an attorney for the family, Jo Bamberg' or 'Obama, others'; also when the parser hangs
+    the list on the subject's verb or its object ('A chorus of Republicans has said the same
+    thing, including Senator Ann Lo')."""
     for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in ("like", "including", "includes", "such"):
-            for t in child.subtree:
-                if t.ent_type_ in ("PERSON", "ORG") and t.dep_ in ("pobj", "conj", "appos"):
-                    return t
+        if child.dep_ == "prep" and child.lower_ in _MEMBER_PREPS and (named := _named_in(child)):
+            return named
         if child.dep_ in ("appos", "conj") and child.ent_type_ == "PERSON" and child.i > head.i:
             return child
-    return next((t for t in head.subtree if t.dep_ == "appos" and t.ent_type_ == "PERSON"), None)
+    appos = next((t for t in head.subtree if t.dep_ == "appos" and t.ent_type_ == "PERSON"), None)
+    if appos is not None or head.dep_ not in ("nsubj", "nsubjpass"):
+        return appos
+    verb = head.head
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    for parent in (verb, *objects):
+        for child in parent.children:
+            member = child.dep_ == "prep" and child.lower_ in _MEMBER_PREPS and child.i > verb.i
+            if member and (named := _named_in(child)) is not None:
+                return named
+    return None
 
 
 def _identified_by_possessor(head: Token, poss: Token | None, lex: Lexicons) -> bool:

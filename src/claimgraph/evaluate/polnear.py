@@ -210,9 +210,10 @@ class PolnearResult:
     documents: list[DocumentScore]
     problems: list[str]
     skipped: list[str]
+    title: str = "PolNeAR attribution"
 
     def format(self, verbose: bool = False) -> str:
-        lines = [f"PolNeAR attribution: {self.directory}", *format_lines(self.figures, self.counts)]
+        lines = [f"{self.title}: {self.directory}", *format_lines(self.figures, self.counts)]
         if verbose:
             lines.append("per document (gold/predicted/matched, exact TP cue/source/content):")
             for d in self.documents:
@@ -223,7 +224,8 @@ class PolnearResult:
         return "\n".join(lines)
 
 
-def _result(directory: Path, corpus: PolnearCorpus, scores: list[DocumentScore]) -> PolnearResult:
+def summarize(directory: Path, corpus: PolnearCorpus, scores: list[DocumentScore]) -> PolnearResult:
+    """Sum per-document scores into figures and counts."""
     totals = {kind: KindTally() for kind in KINDS}
     for score in scores:
         for kind in KINDS:
@@ -275,4 +277,4 @@ def evaluate_polnear(directory: Path, analyze: AnalyzeFn, *, limit: int | None =
         score_document(article.name, article.document.text, article.attributions, result.claims)
         for article, result in zip(corpus.articles, results, strict=True)
     ]
-    return _result(directory, corpus, scores)
+    return summarize(directory, corpus, scores)
