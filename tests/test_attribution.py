@@ -706,3 +706,13 @@ def test_a_clause_before_the_cue_is_the_writers_when_the_content_follows(pipelin
     text = "It is an unlikely scenario; the mayor's office says the ferry will run again in May."
     claim = claim_with_cue(run(pipeline, text), "says")
     assert claim.content == [at(text, "the ferry will run again in May")]
+
+
+def test_citing_grounds_is_a_claim_of_its_own(pipeline: Pipeline) -> None:
+    text = "Mayor Ann Lusk said the ferry would be cut, citing the rising cost of fuel."
+    da = run(pipeline, text)
+    claim = claim_with_cue(da, "citing")
+    assert claim.content == [at(text, "the rising cost of fuel")]
+    assert text[claim.source_mentions[0].start : claim.source_mentions[0].end] == "Mayor Ann Lusk"
+    said = claim_with_cue(da, "said")
+    assert said.content == [at(text, "the ferry would be cut")]

@@ -374,7 +374,11 @@ class Finder:
         subj_ids = {t.i for t in subj_toks}
         subj_end = max(subj_ids) if subj_ids and max(subj_ids) < verb.i else None
 
-        if lemma in ("cite", "quote") and self._governing_cue(verb) is not None:
+        if (
+            lemma in ("cite", "quote")
+            and self._governing_cue(verb) is not None
+            and self._cites_a_source(verb)
+        ):
             return  # 'X reported, citing Y, that C': the reporting verb takes it (below)
         if lemma in ("cite", "quote"):
             att = self._cite(verb, subject, subj_span)
@@ -793,9 +797,36 @@ class Finder:
                     and child.lemma_.lower() in ("cite", "quote")
                 ):
                     cited = next((c for c in child.children if c.dep_ == "dobj"), None)
-                    if cited is not None:
+                    if cited is not None and self._cites_a_source(child):
                         return child, cited
         return None
+
+    def _cites_a_source(self, participle: Token) -> bool:
+        """Is what 'citing' / 'quoting' names someone or something that speaks ('citing a source',
+        'citing the Ledger', 'citing a report'), rather than the grounds given ('citing the
+        release of prisoners': then 'citing' is a cue of its own)?"""
+        cited = next((c for c in participle.children if c.dep_ == "dobj"), None)
+        if cited is None:
+            return False
+        if cited.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or cited.pos_ in ("PROPN", "PRON"):
+            return True
+        lemma = cited.lemma_.lower()
+        lex = self.lex
+        return any(
+            lemma in heads
+            for heads in (
+                lex.anonymous_heads,
+                lex.document_heads,
+                lex.outlet_heads,
+                lex.group_heads,
+                lex.role_heads,
+                lex.organisation_heads,
+                lex.government_heads,
+                lex.evidence_heads,
+                lex.respondent_heads,
+                lex.relation_heads,
+            )
+        )
 
     def _governing_cue(self, participle: Token) -> Token | None:
         """The cue verb a 'citing Y' participle belongs to, if any (see ``_citing_participle``)."""
