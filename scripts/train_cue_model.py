@@ -48,12 +48,8 @@ def parsed_split(
     return list(nlp.pipe(docs, as_tuples=True, batch_size=32))
 
 
-def examples_from(split_dir: Path, model: str = DEFAULT_MODEL, limit: int | None = None) -> Examples:
-    """(features, is the head of a gold cue) for every candidate word of the split."""
-    return cue_examples(parsed_split(split_dir, model, limit))
-
-
 def cue_examples(parsed: list[tuple[Doc, PolnearArticle]]) -> Examples:
+    """(features, is the head of a gold cue) for every candidate word of the parsed split."""
     out: Examples = []
     for doc, article in parsed:
         heads: set[int] = set()

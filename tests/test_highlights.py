@@ -33,7 +33,11 @@ def _analysis() -> DocumentAnalysis:
         hedges=[Span(60, 500)],  # clamped to the text
     )
     event = Event(
-        id="e1", document=doc.id, type="closure", trigger=Span(41, 46), time=TimeInterval(None, None)
+        id="e1",
+        document=doc.id,
+        type="closure",
+        trigger=Span(41, 46),
+        time=TimeInterval(None, None, mention=Span(37, 46)),
     )
     place = Place(id="p1", document=doc.id, mention=Span(29, 36), name="Oldtown")
     return DocumentAnalysis(document=doc, sources=[source], claims=[claim], events=[event], places=[place])
@@ -48,6 +52,7 @@ def test_marks_walks_every_list_in_order_clamped() -> None:
         Mark(60, 61, "hedge", "claim", 0),
         Mark(0, 9, "source", "source", 0),
         Mark(41, 46, "event", "event", 0),
+        Mark(37, 46, "time", "event", 0),
         Mark(29, 36, "place", "place", 0),
         Mark(49, 61, "removed", "removed", 0),
     ]

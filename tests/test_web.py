@@ -437,7 +437,7 @@ def test_replaced_document_is_not_served_stale_from_the_cache(tmp_path: Path) ->
 def test_document_cache_keeps_the_most_recently_used() -> None:
     from datetime import UTC, datetime
 
-    from claimgraph.web.queries import CachedDocument, DocumentCache
+    from claimgraph.web.cache import CachedDocument, DocumentCache
 
     cache = DocumentCache(2)
     at = datetime(2031, 1, 1, tzinfo=UTC)

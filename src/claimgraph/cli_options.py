@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from claimgraph.pipeline import Pipeline
 
 DB_HELP = "SQLAlchemy URL or SQLite file (default: claimgraph.db in the user data dir)."
 
@@ -17,3 +20,18 @@ def db_param() -> click.Option:
 def db_option(f: Any) -> Any:
     """Decorator: the ``--db`` option (environment variable ``CLAIMGRAPH_DB``)."""
     return click.option("--db", "db", default=None, envvar="CLAIMGRAPH_DB", help=DB_HELP)(f)
+
+
+def configured_model() -> str:
+    """The spaCy model package to load: the ``model`` setting, or the default."""
+    from claimgraph.nlp import DEFAULT_MODEL
+    from claimgraph.settings import setting
+
+    return setting("model") or DEFAULT_MODEL
+
+
+def load_pipeline() -> Pipeline:
+    """The pipeline with the configured spaCy model, loaded when called."""
+    from claimgraph.pipeline import Pipeline
+
+    return Pipeline.load(configured_model())

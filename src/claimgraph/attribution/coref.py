@@ -51,7 +51,6 @@ class Entity:
     mentions: list[Span] = field(default_factory=list)
     heads: set[str] = field(default_factory=set)
     relays: list[str] = field(default_factory=list)  # entity ids, outermost first
-    last: int = 0
     plural: bool = False  # a group ("aides", "Republicans"): never the antecedent of "he"
 
     def to_source(self, document_id: str) -> Source:
@@ -117,7 +116,6 @@ class Resolver:
 
     def _attach(self, e: Entity, m: Mention) -> Entity:
         e.mentions.append(m.span)
-        e.last = max(e.last, m.span.start)
         if m.head_lemma:
             e.heads.add(m.head_lemma)
         if m.name and not e.name:
@@ -140,9 +138,9 @@ class Resolver:
         for e in self.entities:
             if kinds is not None and e.kind not in kinds:
                 continue
-            before = [m.start for m in e.mentions if m.start < pos]
-            if before and pos - max(before) <= ANTECEDENT_WINDOW:
-                found.append((max(before), e))
+            last = self.last_before(e, pos)
+            if last >= 0 and pos - last <= ANTECEDENT_WINDOW:
+                found.append((last, e))
         return [e for _, e in sorted(found, key=lambda x: x[0], reverse=True)]
 
     def _words(self, span: Span) -> set[str]:

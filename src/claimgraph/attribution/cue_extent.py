@@ -37,6 +37,7 @@ class Split:
     """Move the content's first characters up to ``end`` into the cue."""
 
     kind: str  # "object" (the object's head phrase) or "preposition" (up to a preposition)
+    first: Token  # the first token moved into the cue (the content's first)
     last: Token  # the last token moved into the cue
     end: int  # character offset where the cue would end
 
@@ -63,7 +64,7 @@ def splits(raw: RawAttribution, doc: Doc) -> list[Split]:
     out: list[Split] = []
     obj = next((c for c in verb.rights if c.dep_ in _OBJECTS and c.i >= first.i), None)
     if obj is not None and obj.left_edge.i == first.i and obj.i - first.i < MAX_WORDS:
-        out.append(Split("object", obj, obj.idx + len(obj.text)))
+        out.append(Split("object", first, obj, obj.idx + len(obj.text)))
     heads = [verb] if obj is None else [verb, obj]
     for head in heads:
         for prep in head.rights:
@@ -71,9 +72,7 @@ def splits(raw: RawAttribution, doc: Doc) -> list[Split]:
                 continue
             if not any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
                 continue
-            end = prep.idx + len(prep.text)
-            if end < content_end and doc.text[end:content_end].strip():
-                out.append(Split("preposition", prep, end))
+            out.append(Split("preposition", first, prep, prep.idx + len(prep.text)))
             break
     return [s for s in out if s.end < content_end and doc.text[s.end : content_end].strip()]
 
@@ -81,8 +80,7 @@ def splits(raw: RawAttribution, doc: Doc) -> list[Split]:
 def features(raw: RawAttribution, doc: Doc, split: Split) -> list[str]:
     verb = doc[raw.cue_token]
     lemma = verb.lemma_.lower()
-    first = _content_start(raw, doc)
-    moved = [t for t in doc[first.i : split.last.i + 1] if not t.is_punct] if first is not None else []
+    moved = [t for t in doc[split.first.i : split.last.i + 1] if not t.is_punct]
     n = len(moved)
     obj = next((t for t in moved if t.dep_ in _OBJECTS), None)
     obj_lemma = obj.lemma_.lower() if obj is not None else "-"

@@ -377,7 +377,8 @@ class Finder:
         if (
             lemma in ("cite", "quote")
             and self._governing_cue(verb) is not None
-            and self._cites_a_source(verb)
+            and (cited := next((c for c in verb.children if c.dep_ == "dobj"), None)) is not None
+            and self._names_a_source(cited)
         ):
             return  # 'X reported, citing Y, that C': the reporting verb takes it (below)
         if lemma in ("cite", "quote"):
@@ -797,17 +798,14 @@ class Finder:
                     and child.lemma_.lower() in ("cite", "quote")
                 ):
                     cited = next((c for c in child.children if c.dep_ == "dobj"), None)
-                    if cited is not None and self._cites_a_source(child):
+                    if cited is not None and self._names_a_source(cited):
                         return child, cited
         return None
 
-    def _cites_a_source(self, participle: Token) -> bool:
+    def _names_a_source(self, cited: Token) -> bool:
         """Is what 'citing' / 'quoting' names someone or something that speaks ('citing a source',
         'citing the Ledger', 'citing a report'), rather than the grounds given ('citing the
         release of prisoners': then 'citing' is a cue of its own)?"""
-        cited = next((c for c in participle.children if c.dep_ == "dobj"), None)
-        if cited is None:
-            return False
         if cited.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or cited.pos_ in ("PROPN", "PRON"):
             return True
         lemma = cited.lemma_.lower()

@@ -16,12 +16,13 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
-from claimgraph.errors import ClaimgraphError
+from claimgraph.distributed.driver import OnError
+from claimgraph.errors import ClaimgraphError, first_line
 from claimgraph.model import Document, DocumentAnalysis
 from claimgraph.nlp import DEFAULT_MODEL
 
@@ -51,8 +52,6 @@ LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 ACTOR_START_TIMEOUT_S = 300
 # Times Ray restarts a worker that died (e.g. killed for memory) before giving up on it.
 MAX_RESTARTS = 3
-
-OnError = Callable[[Document, Exception], None]
 
 
 class RayError(ClaimgraphError):
@@ -164,7 +163,7 @@ class RayEngine:
             ) from error
         except Exception as error:  # the pipeline could not be loaded in a worker
             self.stop()
-            raise RayError(f"Ray workers could not load the pipeline: {_first_line(error)}") from error
+            raise RayError(f"Ray workers could not load the pipeline: {first_line(error)}") from error
         self.load_seconds = time.perf_counter() - loaded
         return self
 
@@ -234,7 +233,7 @@ class RayEngine:
         try:
             results, failures = self.ray.get(ref)
         except self.ray.exceptions.RayError as error:  # the worker died or the task could not run
-            problem = f"Ray worker failed: {_first_line(error)}"
+            problem = f"Ray worker failed: {first_line(error)}"
             return [], [(d.id, type(error).__name__, problem) for d in task.batch]
         return results, failures
 
@@ -246,8 +245,3 @@ def _report(batch: list[Document], failures: list[tuple[str, str, str]], on_erro
         if on_error is None:
             raise error
         on_error(by_id[document_id], error)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

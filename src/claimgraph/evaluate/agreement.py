@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimgraph.errors import EvalError
 from claimgraph.evaluate.brat import GoldAttribution, parse_ann
 from claimgraph.evaluate.common import read_text
 from claimgraph.evaluate.polnear import (
@@ -19,6 +18,7 @@ from claimgraph.evaluate.polnear import (
     PolnearCorpus,
     PolnearResult,
     score_document,
+    split_files,
     summarize,
 )
 from claimgraph.model import Claim, Document
@@ -45,14 +45,7 @@ def as_claims(attributions: list[GoldAttribution], name: str) -> list[Claim]:
 
 def annotator_agreement(directory: Path) -> PolnearResult:
     """Score the second annotator against the first on every doubly annotated article."""
-    text_dir, ann_dir = directory / "text", directory / "attributions"
-    for needed in (text_dir, ann_dir):
-        if not needed.is_dir():
-            raise EvalError(f"{needed}: not a directory (expected a PolNeAR split)")
-    by_article: dict[str, list[Path]] = {}
-    for ann_path in sorted(ann_dir.glob("*.ann")):
-        article = ann_path.stem.rpartition("_")[0] or ann_path.stem
-        by_article.setdefault(article, []).append(ann_path)
+    text_dir, by_article = split_files(directory)
     corpus = PolnearCorpus(articles=[])
     scores = []
     for article, paths in sorted(by_article.items()):

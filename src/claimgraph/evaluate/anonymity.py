@@ -29,7 +29,7 @@ from pathlib import Path
 
 from claimgraph.errors import EvalError
 from claimgraph.evaluate.common import AnalyzeFn, analyze_in_order, clip, f1, format_lines, ratio, read_text
-from claimgraph.evaluate.polnear import load_polnear
+from claimgraph.evaluate.polnear import load_polnear, match_by_cue
 from claimgraph.model import SOURCE_KINDS, DocumentAnalysis, Span
 
 POLNEAR_DEV = Path("eval") / "polnear" / "dev"
@@ -120,19 +120,9 @@ def system_mentions(result: DocumentAnalysis) -> list[SystemMention]:
 
 
 def match(gold: Sequence[GoldSource], mentions: Sequence[SystemMention]) -> list[Pair]:
-    """Pair gold spans and system mentions one-to-one by most shared characters."""
-    candidates = sorted(
-        (-(min(g.span.end, m.span.end) - max(g.span.start, m.span.start)), gi, mi)
-        for gi, g in enumerate(gold)
-        for mi, m in enumerate(mentions)
-        if g.span.overlaps(m.span)
-    )
-    chosen: dict[int, int] = {}
-    used: set[int] = set()
-    for _, gi, mi in candidates:
-        if gi not in chosen and mi not in used:
-            chosen[gi] = mi
-            used.add(mi)
+    """Pair gold spans and system mentions one-to-one by most shared characters (the PolNeAR
+    scorer's matching, ``polnear.match_by_cue``)."""
+    chosen = {g: m for m, g in match_by_cue([[g.span] for g in gold], [[m.span] for m in mentions]).items()}
     return [Pair(g, mentions[chosen[gi]] if gi in chosen else None) for gi, g in enumerate(gold)]
 
 

@@ -226,9 +226,14 @@ GATE_SETS = {"plover": ("shared", PLOVER_RECORDS), "test": ("repo", TEST_SNIPPET
 GATE_MEASURES = ("accuracy", "macro_f1")
 
 
+def gate_figure_name(name: str, measure: str) -> str:
+    """The gate's name for one measure of one evaluation set ('events.codes.plover.accuracy')."""
+    return f"events.codes.{name}.{measure}"
+
+
 def gate_figure_names() -> list[str]:
     """Every figure ``gate_figures`` can produce."""
-    return [f"events.codes.{name}.{measure}" for name in GATE_SETS for measure in GATE_MEASURES]
+    return [gate_figure_name(name, measure) for name in GATE_SETS for measure in GATE_MEASURES]
 
 
 def gate_figures(shared_dir: Path, repo_dir: Path) -> dict[str, float]:
@@ -246,5 +251,5 @@ def gate_figures(shared_dir: Path, repo_dir: Path) -> dict[str, float]:
         if path.is_file():
             result = evaluate_event_codes(path, classify, "rules")
             figures = {"accuracy": result.accuracy, "macro_f1": result.macro_f1}
-            out.update({f"events.codes.{name}.{m}": figures[m] for m in GATE_MEASURES})
+            out.update({gate_figure_name(name, m): figures[m] for m in GATE_MEASURES})
     return out

@@ -64,8 +64,9 @@ class PolnearCorpus:
     unused: list[str] = field(default_factory=list)  # other annotators' .ann files
 
 
-def load_polnear(directory: Path, *, limit: int | None = None) -> PolnearCorpus:
-    """Read a PolNeAR split: texts in name order (the first ``limit`` of them) and their annotation.
+def split_files(directory: Path) -> tuple[Path, dict[str, list[Path]]]:
+    """A PolNeAR split's ``text/`` directory and its ``.ann`` files by article name (each
+    article's files in name order, one per annotator).
 
     Raises ``EvalError`` when the directory lacks ``text/`` or ``attributions/``.
     """
@@ -73,11 +74,20 @@ def load_polnear(directory: Path, *, limit: int | None = None) -> PolnearCorpus:
     for needed in (text_dir, ann_dir):
         if not needed.is_dir():
             raise EvalError(f"{needed}: not a directory (expected a PolNeAR split)")
-    texts = sorted(text_dir.glob("*.txt"))
     by_article: dict[str, list[Path]] = {}
     for ann_path in sorted(ann_dir.glob("*.ann")):
         article = ann_path.stem.rpartition("_")[0] or ann_path.stem
         by_article.setdefault(article, []).append(ann_path)
+    return text_dir, by_article
+
+
+def load_polnear(directory: Path, *, limit: int | None = None) -> PolnearCorpus:
+    """Read a PolNeAR split: texts in name order (the first ``limit`` of them) and their annotation.
+
+    Raises ``EvalError`` when the directory lacks ``text/`` or ``attributions/``.
+    """
+    text_dir, by_article = split_files(directory)
+    texts = sorted(text_dir.glob("*.txt"))
     corpus = PolnearCorpus(articles=[])
     corpus.orphans = sorted(
         p.name for a, ps in by_article.items() for p in ps if not (text_dir / f"{a}.txt").is_file()

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from claimgraph.errors import first_line
 from claimgraph.ingest.html import html_document
 from claimgraph.ingest.text import describe_os_error
 from claimgraph.model import Document, Skipped
@@ -82,7 +83,7 @@ def _records(handle: BinaryIO, shown: str) -> Iterator[Document | Skipped]:
             if item is not None:
                 yield item
     except ArchiveLoadFailed as error:
-        yield Skipped(shown, f"damaged WARC after byte {end}: {_first_line(error)}")
+        yield Skipped(shown, f"damaged WARC after byte {end}: {first_line(error)}")
         return
     except Exception as error:  # warcio raises zlib, attribute and value errors on damaged data
         yield Skipped(shown, f"damaged WARC after byte {end}: {type(error).__name__}: {error}")
@@ -134,8 +135,3 @@ def _record_item(record: Any, records: Any, shown: str) -> Document | Skipped | 
         }
     )
     return document
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

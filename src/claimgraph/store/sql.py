@@ -250,13 +250,7 @@ class SqlStore(Store):
 
     def load_documents(self, document_ids: Sequence[str]) -> list[DocumentAnalysis]:
         with self._reading() as connection:
-            documents = self._document_rows(connection, document_ids)
-            assembler = codec.DocumentAssembler()
-            selection = [d.pk for d in documents]
-            for table, order in _CHILD_TABLES:
-                for query in self._child_queries(table, order, selection):
-                    assembler.add(table, connection.execute(query))
-            return assembler.build(documents)
+            return self._analyses(connection, self._document_rows(connection, document_ids), whole=False)
 
     def load_cross(self) -> tuple[list[Story], list[Assessment]]:
         with self._reading() as connection:
@@ -290,13 +284,6 @@ class SqlStore(Store):
         run_id: str | None = None,
     ) -> int:
         with self._writing("saving the linking results") as connection:
-            if previous is not None:
-                m = t.link_meta
-                query = select(m.c.value).where(m.c.key == "generation").with_for_update()
-                if connection.execute(query).scalar() != generation:
-                    raise StoreError(
-                        f"another linking run saved results in {self.url} meanwhile: run it again"
-                    )
             if previous is None:
                 connection.execute(delete(t.link_state))
                 connection.execute(delete(t.stories))  # members go by ON DELETE CASCADE
@@ -304,6 +291,12 @@ class SqlStore(Store):
                 rows = codec.cross_rows(stories, assessments, run_id)
                 written = len(stories) + len(assessments)
             else:
+                m = t.link_meta
+                query = select(m.c.value).where(m.c.key == "generation").with_for_update()
+                if connection.execute(query).scalar() != generation:
+                    raise StoreError(
+                        f"another linking run saved results in {self.url} meanwhile: run it again"
+                    )
                 rows, written = self._cross_changes(connection, stories, assessments, previous, run_id)
             for table, table_rows in rows:
                 if table_rows:
@@ -374,15 +367,22 @@ class SqlStore(Store):
         for batch in _batches(rows, LOAD_BATCH):
             connection.execute(insert(t.link_state), list(batch))
 
+    def _analyses(
+        self, connection: Connection, documents: list[Any], *, whole: bool
+    ) -> list[DocumentAnalysis]:
+        """The analyses of the document rows ``documents`` (``whole``: every stored document, so
+        child rows are read without a document filter)."""
+        selection = None if whole else [d.pk for d in documents]
+        assembler = codec.DocumentAssembler()
+        for table, order in _CHILD_TABLES:
+            for query in self._child_queries(table, order, selection):
+                assembler.add(table, connection.execute(query))
+        return assembler.build(documents)
+
     def load(self, document_ids: Sequence[str] | None = None) -> Analysis:
         with self._reading() as connection:
             documents = self._document_rows(connection, document_ids)
-            selection = None if document_ids is None else [d.pk for d in documents]
-            assembler = codec.DocumentAssembler()
-            for table, order in _CHILD_TABLES:
-                for query in self._child_queries(table, order, selection):
-                    assembler.add(table, connection.execute(query))
-            analyses = assembler.build(documents)
+            analyses = self._analyses(connection, documents, whole=document_ids is None)
             if document_ids is None:
                 story_ids = assessment_ids = None
             else:

@@ -25,6 +25,7 @@ from claimgraph.report import chain_label, origin_of, removed_summary, shorten, 
 from claimgraph.web.app import WebState, state_of
 from claimgraph.web.highlight import anchor, parse_hit, segments
 from claimgraph.web.queries import Filters
+from claimgraph.web.search import CLAIM_TEXT_CHARS, source_href
 from claimgraph.web.story import graph_layout, map_view, timeline
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +37,6 @@ LIST_PAGE_SIZE = 50
 # Documents a source page reads: a prolific source's most recent appearances are
 # enough to see through whom it speaks; the API lists all of them.
 SOURCE_PAGE_DOCUMENTS = 100
-CLAIM_TEXT_CHARS = 300
 # Stories per page of the home page (a screenful to scan; "Next page" and the API go further).
 HOME_STORIES = 100
 # Hits per page of the search page.
@@ -96,7 +96,7 @@ def _source_href(da: DocumentAnalysis, source_id: str | None) -> str:
     source = da.source(source_id) if source_id else None
     if source is None:
         return ""
-    return "/sources/" + quote(source.key or source.id, safe="")
+    return source_href(source.key or source.id)
 
 
 def claim_rows(da: DocumentAnalysis, grades: dict[str, list[Any]]) -> list[ClaimRow]:

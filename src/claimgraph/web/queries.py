@@ -80,10 +80,7 @@ from claimgraph.web.cache import (
 
 __all__ = [
     "DEFAULT_LIMIT",
-    "ITEM_KINDS",
     "MAX_LIMIT",
-    "CachedDocument",
-    "DocumentCache",
     "Filters",
     "Page",
     "StoreReader",

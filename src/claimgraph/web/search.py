@@ -213,6 +213,7 @@ def document_href(document_id: str, span: tuple[int, int] | None = None) -> str:
 
 
 def source_href(key: str) -> str:
+    """A source page's address (by the source's key, or its id when it has none)."""
     return "/sources/" + quote(key, safe="")
 
 
