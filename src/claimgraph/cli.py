@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import click
 
 from claimgraph import __version__, cli_assess, cli_feeds, cli_run, cli_web
-from claimgraph.cli_options import db_option, load_pipeline
+from claimgraph.cli_options import db_option, finish_run, load_pipeline, write_file
 from claimgraph.errors import ClaimgraphError
 from claimgraph.settings import SETTINGS, setting
 
@@ -49,14 +49,6 @@ def _open_out(path: str | None) -> TextIO:
         return sys.stdout
     try:
         return open(path, "w", encoding="utf-8")  # closed by the caller
-    except OSError as exc:
-        raise click.FileError(path, hint=exc.strerror or str(exc)) from exc
-
-
-def _write_file(path: str, text: str) -> None:
-    """Write ``text`` to ``path``; a path that cannot be written is a usage error, not a crash."""
-    try:
-        Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise click.FileError(path, hint=exc.strerror or str(exc)) from exc
 
@@ -157,7 +149,6 @@ def analyze(
     memory stays flat on long runs.
     """
     from claimgraph.model import Analysis
-    from claimgraph.report import format_skipped
     from claimgraph.runner import analyze_inputs
     from claimgraph.store import open_store
 
@@ -197,23 +188,9 @@ def analyze(
     if html_path:
         from claimgraph.html_report import render_html
 
-        _write_file(html_path, render_html(result.analysis))
+        write_file(html_path, render_html(result.analysis))
         click.echo(f"HTML report written to {html_path}", err=True)
-    if failures_path:
-        _write_file(
-            failures_path,
-            "".join(
-                json.dumps({"path": s.path, "line": s.line, "problem": s.problem}, ensure_ascii=False) + "\n"
-                for s in result.skipped
-            ),
-        )
-    total = result.analyzed + result.reused
-    summary = f"{total} documents ({result.analyzed} analyzed, {result.reused} already stored)"
-    if result.skipped:
-        click.echo(format_skipped(result.skipped), err=True)
-    click.echo(summary + (f", {len(result.skipped)} skipped" if result.skipped else ""), err=True)
-    if total == 0 and result.skipped:
-        sys.exit(1)
+    finish_run(result, failures_path)
 
 
 @cli.command()

@@ -12,19 +12,16 @@ skipped inputs and a summary on stderr. Exit status 1 when nothing could be anal
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from claimgraph.cli_options import configured_model, db_option, load_pipeline
+from claimgraph.cli_options import configured_model, db_option, finish_run, load_pipeline
 
 if TYPE_CHECKING:
     from claimgraph.distributed.driver import Engine, Sink
-    from claimgraph.runner import RunResult
 
 ENGINES = ("local", "ray")
 
@@ -105,7 +102,7 @@ def run_command(
             expected=_expected(paths) if bar is not None else None,
             settings={"engine": engine, "out": out},
         )
-    _finish(result, failures_path, out)
+    finish_run(result, failures_path, f" into {out}" if out else "")
 
 
 def _expected(paths: list[str]) -> int | None:
@@ -149,29 +146,3 @@ def _usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def _finish(result: RunResult, failures_path: str | None, out: str | None) -> None:
-    """Write the failure report, print the skipped inputs and the summary; exit 1 if nothing was done."""
-    from claimgraph.cli import _write_file
-    from claimgraph.report import format_skipped
-
-    if failures_path:
-        _write_file(failures_path, "".join(_failure_line(s) for s in result.skipped))
-    if result.skipped:
-        click.echo(format_skipped(result.skipped), err=True)
-    total = result.analyzed + result.reused
-    where = f" into {out}" if out else ""
-    summary = f"{total} documents ({result.analyzed} analyzed, {result.reused} already stored){where}"
-    click.echo(summary + (f", {len(result.skipped)} skipped" if result.skipped else ""), err=True)
-    if total == 0 and result.skipped:
-        sys.exit(1)
-
-
-def _failure_line(skipped: Any) -> str:
-    return (
-        json.dumps(
-            {"path": skipped.path, "line": skipped.line, "problem": skipped.problem}, ensure_ascii=False
-        )
-        + "\n"
-    )

@@ -9,7 +9,7 @@ is already stored is not analyzed again unless ``reanalyze`` is set.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -83,7 +83,9 @@ def analyze_inputs(
     expected = None if progress is None else count_inputs(paths)
     run_id = store.start_run(command, {"paths": list(paths)}) if store is not None else None
     result.run_id = run_id
-    documents = _documents(iter_inputs(paths, stdin=stdin), result, store, run_id)
+    documents = unique_documents(
+        iter_inputs(paths, stdin=stdin), lambda item: record_skip(result, store, item)
+    )
     done = 0
     status = "failed"
     try:
@@ -102,15 +104,27 @@ def analyze_inputs(
     return result
 
 
-def _documents(
-    items: Iterator[Document | Skipped], result: RunResult, store: Store | None, run_id: str | None
+def record_skip(result: RunResult, store: Store | None, item: Skipped) -> None:
+    """Count a skipped input in ``result`` and, when there is a store, in the run's failures."""
+    result.skipped.append(item)
+    if store is not None and result.run_id is not None:
+        store.record_failure(result.run_id, item)
+
+
+def analysis_failed(document: Document, error: Exception) -> Skipped:
+    """The skip entry of a document whose analysis raised ``error``."""
+    kind = getattr(error, "kind", type(error).__name__)  # a Ray worker's error names the original class
+    return Skipped(document.path or document.id, f"analysis failed: {kind}: {error}")
+
+
+def unique_documents(
+    items: Iterable[Document | Skipped], skip: Callable[[Skipped], None]
 ) -> Iterator[Document]:
+    """The documents of ``items``, each text once per run; what could not be read goes to ``skip``."""
     seen: set[str] = set()
     for item in items:
         if isinstance(item, Skipped):
-            result.skipped.append(item)
-            if store is not None and run_id is not None:
-                store.record_failure(run_id, item)
+            skip(item)
             continue
         if item.id in seen:
             continue  # the same text twice in one run
@@ -138,10 +152,7 @@ def _reuse_or_analyze(
             yield doc
 
     def failed(doc: Document, exc: Exception) -> None:
-        skipped = Skipped(doc.path or doc.id, f"analysis failed: {type(exc).__name__}: {exc}")
-        result.skipped.append(skipped)
-        if store is not None and result.run_id is not None:
-            store.record_failure(result.run_id, skipped)
+        record_skip(result, store, analysis_failed(doc, exc))
 
     for da in pipeline.analyze_many(fresh(), on_error=failed):
         # documents found in the store while the batch filled come out first, in order

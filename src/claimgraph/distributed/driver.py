@@ -15,7 +15,7 @@ from typing import Protocol
 
 from claimgraph.ingest import iter_inputs
 from claimgraph.model import Analysis, Document, DocumentAnalysis, Skipped
-from claimgraph.runner import Progress, RunResult
+from claimgraph.runner import Progress, RunResult, analysis_failed, record_skip, unique_documents
 from claimgraph.store.base import Store
 
 OnError = Callable[[Document, Exception], None]
@@ -71,9 +71,7 @@ def run_documents(
         sink.run_id = run_id
 
     def skip(item: Skipped) -> None:
-        result.skipped.append(item)
-        if store is not None:
-            store.record_failure(run_id, item)
+        record_skip(result, store, item)
         report()
 
     def report() -> None:
@@ -81,23 +79,15 @@ def run_documents(
             progress(result.analyzed + result.reused + len(result.skipped), expected, len(result.skipped))
 
     def fresh() -> Iterator[Document]:
-        seen: set[str] = set()
-        for item in iter_inputs(paths):
-            if isinstance(item, Skipped):
-                skip(item)
-                continue
-            if item.id in seen:
-                continue  # the same text twice in one run
-            seen.add(item.id)
-            if sink is not None and sink.has(item):
+        for document in unique_documents(iter_inputs(paths), skip):
+            if sink is not None and sink.has(document):
                 result.reused += 1
                 report()
                 continue
-            yield item
+            yield document
 
     def failed(document: Document, error: Exception) -> None:
-        kind = getattr(error, "kind", type(error).__name__)  # a worker's error names the original class
-        skip(Skipped(document.path or document.id, f"analysis failed: {kind}: {error}"))
+        skip(analysis_failed(document, error))
 
     status = "failed"
     try:
