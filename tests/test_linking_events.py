@@ -44,6 +44,7 @@ from claimgraph.model import (
     Source,
     Span,
 )
+from spans import at
 
 if TYPE_CHECKING:
     from claimgraph.linking import Linker
@@ -248,20 +249,17 @@ def _synthetic(n: int, seed: int = 5) -> list[DocumentAnalysis]:
     return out
 
 
-def test_event_blocking_grows_linearly_and_adds_incrementally(rules: LinkRules) -> None:
+def test_event_blocking_is_bounded_per_event_and_adds_incrementally(rules: LinkRules) -> None:
     from claimgraph.linking.events import EVENT_BUCKET_LIMIT
 
-    counts = []
     for n in (1200, 4800):
         index = EventIndex(rules)
         for da in _synthetic(n):
             index.add(da, da.document.id, lambda a, b: NONE)
-        counts.append(index.comparisons)
         assert len([c for c in index.clusters() if len(c.events) > 1]) == n // 3
         # one country key over three time buckets and one story key, each capped: a constant
         # per event whatever n, so the cost is linear once the buckets are full
         assert index.comparisons <= n * 4 * EVENT_BUCKET_LIMIT
-    assert counts[1] < 4800 * 4799 // 2 // 50  # under 2% of all pairs
     documents = _synthetic(90)
     once, twice = EventIndex(rules), EventIndex(rules)
     for da in documents:
@@ -271,7 +269,8 @@ def test_event_blocking_grows_linearly_and_adds_incrementally(rules: LinkRules) 
     before = twice.comparisons
     for da in documents[60:]:
         twice.add(da, da.document.id, lambda a, b: NONE)
-    assert twice.comparisons - before <= 30 * 3 * 12  # the new events only, bounded by the buckets
+    # the new events only, each bounded by its capped buckets
+    assert twice.comparisons - before <= 30 * 4 * EVENT_BUCKET_LIMIT
     assert [c.events for c in once.clusters()] == [c.events for c in twice.clusters()]
 
 
@@ -618,14 +617,21 @@ def test_definite_descriptor_takes_the_key_of_its_antecedent() -> None:
     text = "FICTION. A senior defence official told the Daily Ledger that tanks moved. The official said so."
     da = DocumentAnalysis(Document(text=text, outlet="Harbour Times"))
     doc = da.document.id
-    outlet = Source(f"{doc}/s1", doc, "outlet", False, [Span(40, 52)], name="Daily Ledger")
-    first = Source(f"{doc}/s2", doc, "anonymous", True, [Span(9, 34)], descriptor="A senior defence official")
-    later = Source(f"{doc}/s3", doc, "anonymous", True, [Span(75, 87)], descriptor="The official")
+    outlet = Source(f"{doc}/s1", doc, "outlet", False, [at(text, "the Daily Ledger")], name="Daily Ledger")
+    first = Source(
+        f"{doc}/s2",
+        doc,
+        "anonymous",
+        True,
+        [at(text, "A senior defence official")],
+        descriptor="A senior defence official",
+    )
+    later = Source(f"{doc}/s3", doc, "anonymous", True, [at(text, "The official")], descriptor="The official")
     da.sources = [outlet, first, later]
     chain = [outlet.id, first.id]
     da.claims = [
-        Claim(f"{doc}/c1", doc, [Span(58, 70)], [], [], chain, "paraphrase", False, first.id),
-        Claim(f"{doc}/c2", doc, [Span(88, 90)], [], [], [later.id], "paraphrase", False, later.id),
+        Claim(f"{doc}/c1", doc, [at(text, "tanks moved")], [], [], chain, "paraphrase", False, first.id),
+        Claim(f"{doc}/c2", doc, [at(text, "so")], [], [], [later.id], "paraphrase", False, later.id),
     ]
     assign_keys([da], {doc: "outlet:harbour times"}, load_lexicons())
     assert later.key == first.key == "anonymous:outlet:daily ledger|senior defence official"

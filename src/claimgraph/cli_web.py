@@ -12,7 +12,7 @@ from typing import TextIO
 
 import click
 
-from claimgraph.cli_options import db_param
+from claimgraph.cli_options import db_option
 from claimgraph.errors import ClaimgraphError
 from claimgraph.export import EXPORT_FORMATS
 
@@ -75,6 +75,7 @@ def export_to(db: str | None, fmt: str, out: TextIO) -> None:
 
 
 @click.command("serve")
+@db_option
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -111,6 +112,7 @@ def serve_cmd(
 
 
 @click.command("export")
+@db_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", default=None, help="Write here instead of stdout.")
 def export_cmd(db: str | None, fmt: str, output: str | None) -> None:
@@ -128,6 +130,4 @@ def export_cmd(db: str | None, fmt: str, output: str | None) -> None:
 def register(cli: click.Group) -> None:
     """Add ``serve`` and ``export`` to ``cli``."""
     for command in (serve_cmd, export_cmd):
-        if not any(p.name == "db" for p in command.params):  # registering twice adds it once
-            command.params.insert(0, db_param())
         cli.add_command(command)

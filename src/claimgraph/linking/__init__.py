@@ -317,7 +317,9 @@ def story_groups(
     """Document ids grouped by story (singletons included), without assessing anything."""
     lex = lexicons or load_lexicons()
     linker = Linker(table=ReliabilityTable(), lexicons=lex, index=StoryIndex(threshold=threshold))
-    linker.add(documents)
+    for da in documents:  # stories only: no corrections, relays or events to compare
+        if da.document.id not in linker.index.docs:
+            linker.index.add(linker.features(da))
     return linker.index.story_groups()
 
 

@@ -151,7 +151,7 @@ def relink(
     dirty = {d for s in changed for d in s.documents}
     loaded = _load(linker, load, sorted(dirty - fresh))
     evidence = linker._evidence(stories)  # keys of the dirty documents, notes of every document
-    after = _identities(linker, list(linker.index.docs))
+    after = evidence.identities  # the same notes, in the same order
     moved = _changed_keys(before, after)
 
     story_of = {d: s.id for s in stories for d in s.documents}

@@ -74,25 +74,22 @@ class Vocabulary:
         """The vector of ``counts`` (terms with a count of zero or less left out, as in ``weigh``)."""
         kept = [(t, c) for t, c in counts.items() if c > 0]
         ids = self._ids(t for t, _ in kept)
-        order = np.argsort(ids)
-        values = np.fromiter((c for _, c in kept), dtype=np.int64, count=len(kept))
-        return TermVector(ids=ids[order], tf=self._tf(values)[order])
+        return self._vector(ids, np.fromiter((c for _, c in kept), dtype=np.int64, count=len(kept)))
 
     def add(self, counts: Mapping[str, int], by_count: bool = True) -> TermVector:
-        """``count`` then ``vector`` in one pass over the terms: each term adds its count to the
+        """``vector``, adding in the same pass to the document frequencies: each term adds its count to the
         document frequencies (one when not ``by_count``); returns the vector of ``counts``."""
         ids = self._ids(counts)  # first: it may grow ``df``
         values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
         self.df[ids] += values if by_count else 1
         if not (values > 0).all():
             ids, values = ids[values > 0], values[values > 0]
+        return self._vector(ids, values)
+
+    def _vector(self, ids: Ids, values: Ids) -> TermVector:
+        """The vector of terms ``ids`` with positive counts ``values``, in id order."""
         order = np.argsort(ids)
         return TermVector(ids=ids[order], tf=self._tf(values)[order])
-
-    def count(self, counts: Mapping[str, int]) -> None:
-        """Add ``counts`` to the document frequencies (each term by its count, as ``Counter.update``)."""
-        ids = self._ids(counts)  # first: it may grow ``df``
-        self.df[ids] += np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
 
     def weights(self, v: TermVector, n: int) -> Floats:
         """TF-IDF weights of ``v`` over ``n`` documents (``n == 0``: term frequency alone)."""
