@@ -198,10 +198,11 @@ def test_place_opening_an_agency_name_and_after_a_compass_word(nlp: Language, ga
 def test_newspapers_diseases_and_common_words_are_not_places(nlp: Language, gazetteer: Gazetteer) -> None:
     text = (
         "The Springfield Gazette reported that the Marburg virus had not reached the farm. "
-        "Under the Clean Water Act, inspectors tested every well."
+        "Under the Clean Water Act, inspectors tested every well near Denver."
     )
     document = Document(text=text)
     places = _places(nlp, gazetteer, document)
+    assert _named(document, places, "Denver")  # the same text still yields its real place
     for word in ("Springfield", "Marburg", "Act"):
         assert not _named(document, places, word), word
 

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 
-def read_json_object(path: Path | None, packaged: str, what: str) -> dict[str, Any]:
+def read_json_object(
+    path: Path | None, packaged: str, what: str, error: type[Exception] = ValueError
+) -> dict[str, Any]:
     """The JSON object in ``path``, or in the packaged ``data/<packaged>`` when ``path`` is None.
 
-    Raises ``ValueError`` naming ``what`` and the problem when the file cannot be read,
-    is not JSON, or is not an object; callers turn it into their own error class.
+    Raises ``error`` (the caller's error class) naming ``what`` and the problem when the file
+    cannot be read, is not JSON, or is not an object.
     """
     try:
         if path is not None:
@@ -21,7 +23,7 @@ def read_json_object(path: Path | None, packaged: str, what: str) -> dict[str, A
             text = resources.files("claimgraph").joinpath("data", packaged).read_text(encoding="utf-8")
         raw = json.loads(text)
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot read {what}: {exc}") from exc
+        raise error(f"cannot read {what}: {exc}") from exc
     if not isinstance(raw, dict):
-        raise ValueError(f"{what} must be a JSON object")
+        raise error(f"{what} must be a JSON object")
     return raw

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from threadpoolctl import threadpool_limits
 
+from claimgraph.attribution import NAME as ATTRIBUTION_NAME
 from claimgraph.attribution import Lexicons, attribute, load_lexicons
 from claimgraph.clean import NoiseRules, clean, load_noise_rules
 from claimgraph.events import NAME as EVENTS_NAME
@@ -62,11 +63,13 @@ class Pipeline:
         produced_by = {
             "parser": f"{nlp.meta.get('name', model)}-{nlp.meta.get('version', '?')}",
             "clean": "clean.rules.v1",
-            "attribution": "attribution.rules.v1",
+            "attribution": ATTRIBUTION_NAME,
             "places": PLACES_NAME,
             "events": EVENTS_NAME,
         }
         taxonomy = load_taxonomy()
+        acled = AcledClassifier(taxonomy=taxonomy, labels=load_labels())
+        produced_by["event_codes"] = acled.name
         return cls(
             nlp=nlp,
             lexicons=load_lexicons(),
@@ -74,7 +77,7 @@ class Pipeline:
             taxonomy=taxonomy,
             gazetteer=load_gazetteer(),
             produced_by=produced_by,
-            acled=AcledClassifier(taxonomy=taxonomy, labels=load_labels()),
+            acled=acled,
         )
 
     def analyze(self, document: Document) -> DocumentAnalysis:

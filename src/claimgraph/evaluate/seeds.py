@@ -139,6 +139,7 @@ class DocumentOutcome:
     noise_places: list[NoisePlaceOutcome] = field(default_factory=list)
     events: list[EventOutcome] = field(default_factory=list)
     system_places: int = 0
+    system_place_entries: int = 0  # distinct gazetteer entries among the system's places
     system_events: int = 0
 
 
@@ -266,6 +267,7 @@ def score_document(gold: GoldDocument, result: DocumentAnalysis) -> DocumentOutc
         noise_places=noise_places,
         events=score_events(gold, result),
         system_places=len(result.places),
+        system_place_entries=len({p.gazetteer_id or p.name for p in result.places}),
         system_events=len(result.events),
     )
 
@@ -391,6 +393,7 @@ def summarize(gold_path: str, outcomes: list[DocumentOutcome]) -> SeedsResult:
         "seeds.places.gold": len(places),
         "seeds.places.matched": sum(p.found for p in places),
         "seeds.places.system": sum(d.system_places for d in outcomes),
+        "seeds.places.system.entries": sum(d.system_place_entries for d in outcomes),
         "seeds.places.noise.gold": len(noise_places),
         "seeds.places.noise.output": sum(bool(n.output) for n in noise_places),
         "seeds.events.gold": len(events),

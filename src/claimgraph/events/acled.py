@@ -121,9 +121,6 @@ class AcledLabels:
     labels: dict[str, Label]
     groups: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def codes(self) -> list[str]:
-        return list(self.labels)
-
 
 def _cues(raw: dict[str, Any]) -> dict[tuple[str, ...], float]:
     cues = {tuple(stems(str(phrase))): float(w) for phrase, w in raw.items()}
@@ -154,11 +151,7 @@ def parse_labels(raw: dict[str, Any]) -> AcledLabels:
 
 def load_labels(path: Path | None = None) -> AcledLabels:
     """Read the ACLED labels (``path``, or the packaged ``data/acled_labels.json``)."""
-    try:
-        raw = read_json_object(path, LABELS_FILE, "ACLED labels")
-    except ValueError as exc:
-        raise LabelsError(str(exc)) from exc
-    return parse_labels(raw)
+    return parse_labels(read_json_object(path, LABELS_FILE, "ACLED labels", LabelsError))
 
 
 def _count(sequence: Sequence[str], cue: tuple[str, ...]) -> bool:
@@ -212,10 +205,6 @@ class AcledClassifier:
     labels: AcledLabels | None = None
     index: LabelIndex | None = None
     embedding_weight: float = EMBEDDING_WEIGHT
-
-    @classmethod
-    def from_taxonomy(cls, taxonomy: Taxonomy) -> AcledClassifier:
-        return cls(taxonomy=taxonomy)
 
     @property
     def name(self) -> str:

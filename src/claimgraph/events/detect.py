@@ -109,7 +109,7 @@ def detect_events(
     cues = [c for claim in claims for c in claim.cue]
     cue_tokens = {t.i for c in cues for t in sx.tokens_over(parsed, c)}
     attributed = [c for c in claims if c.mode != "unattributed"]
-    acled = classifier if classifier is not None else AcledClassifier.from_taxonomy(taxonomy)
+    acled = classifier if classifier is not None else AcledClassifier(taxonomy=taxonomy)
     events: list[Event] = []
     sentences: list[Span] = []
     for tok in parsed:

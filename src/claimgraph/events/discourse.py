@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claimgraph.events.syntax import tokens_over
 from claimgraph.model import Event, Place, Span
 
 if TYPE_CHECKING:
@@ -39,11 +40,10 @@ def described_places(parsed: Doc, clause: Span, places: list[Place], taxonomy: T
     returns the id of the most recent earlier place whose feature code starts with one
     of the description's prefixes, per description.
     """
-    chosen = parsed.char_span(clause.start, clause.end, alignment_mode="expand")
-    if chosen is None or not taxonomy.place_types:
+    if not taxonomy.place_types:
         return []
     out: list[str] = []
-    for tok in chosen:
+    for tok in tokens_over(parsed, clause):
         prefixes = taxonomy.place_types.get(tok.lemma_.lower())
         if prefixes is None or tok.pos_ != "NOUN":
             continue

@@ -119,25 +119,24 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
     discourse = raw.get("discourse", {})
     if not isinstance(discourse, dict):
         raise TaxonomyError("'discourse' in the event taxonomy must be an object")
-    place_types = {
-        str(noun).lower(): tuple(str(code) for code in codes)
-        for noun, codes in discourse.get("place_types", {}).items()
-    }
-    openers = tuple(sorted((str(o).lower() for o in discourse.get("anaphoric_openers", [])), key=len))
+    try:
+        place_types = {
+            str(noun).lower(): tuple(str(code) for code in codes)
+            for noun, codes in discourse.get("place_types", {}).items()
+        }
+        openers = tuple(str(o).lower() for o in discourse.get("anaphoric_openers", []))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise TaxonomyError(f"malformed 'discourse' in the event taxonomy: {exc!r}") from exc
     return Taxonomy(
         version=str(raw.get("version", "?")),
         types=types,
         rules=rules,
         lexicons=lexicons,
         place_types=place_types,
-        anaphoric_openers=openers[::-1],
+        anaphoric_openers=openers,
     )
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read the event taxonomy (``path``, or the packaged ``data/event_types.json``)."""
-    try:
-        raw = read_json_object(path, TAXONOMY_FILE, "event taxonomy")
-    except ValueError as exc:
-        raise TaxonomyError(str(exc)) from exc
-    return parse_taxonomy(raw)
+    return parse_taxonomy(read_json_object(path, TAXONOMY_FILE, "event taxonomy", TaxonomyError))

