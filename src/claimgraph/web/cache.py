@@ -21,7 +21,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
@@ -86,32 +86,40 @@ class CachedDocument:
         return self._document
 
 
-class DocumentCache:
-    """A thread-safe LRU of ``CachedDocument`` by (document pk, ingested_at)."""
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A thread-safe least-recently-used map holding at most ``size`` entries (none when 0)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[DocumentKey, CachedDocument] = OrderedDict()
+        self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: DocumentKey) -> CachedDocument | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: DocumentKey, entry: CachedDocument) -> None:
+    def put(self, key: K, value: V) -> None:
         if self.size <= 0:
             return
         with self._lock:
-            self._entries[key] = entry
+            self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class DocumentCache(LRU[DocumentKey, CachedDocument]):
+    """A thread-safe LRU of ``CachedDocument`` by (document pk, ingested_at)."""
 
 
 def read_only_engine(engine: Engine, pool_size: int = READ_POOL_SIZE) -> Engine | None:
@@ -193,25 +201,18 @@ class VersionedCache:
     store is at the version it was computed at. Nothing is cached when the version is None."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lru: LRU[Hashable, tuple[int, Any]] = LRU(size)
+
+    @property
+    def size(self) -> int:
+        return self._lru.size
 
     def get(self, key: Hashable, version: int | None) -> Any | None:
         if version is None:
             return None
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None or found[0] != version:
-                return None
-            self._entries.move_to_end(key)
-            return found[1]
+        found = self._lru.get(key)
+        return found[1] if found is not None and found[0] == version else None
 
     def put(self, key: Hashable, version: int | None, value: Any) -> None:
-        if version is None or self.size <= 0:
-            return
-        with self._lock:
-            self._entries[key] = (version, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if version is not None:
+            self._lru.put(key, (version, value))
