@@ -290,13 +290,17 @@ def fixture_linked(pipeline: Pipeline) -> tuple[Analysis, Linker, dict[str, str]
     return analysis, linker, names
 
 
-def _event_assessments(analysis: Analysis, names: dict[str, str]) -> dict[frozenset[str], list[Assessment]]:
-    from claimgraph.linking.render import is_event_subject
+def _event_assessments(
+    linked: tuple[Analysis, Linker, dict[str, str]],
+) -> dict[frozenset[str], list[Assessment]]:
+    from claimgraph.linking.render import is_event_subject, owners
 
+    analysis, linker, names = linked
+    owner = owners(linker)
     out: dict[frozenset[str], list[Assessment]] = {}
     for a in analysis.assessments:
-        if is_event_subject(a):
-            out.setdefault(frozenset(names[e.split("/")[0]] for e in a.subject), []).append(a)
+        if is_event_subject(a, linker):
+            out.setdefault(frozenset(names[owner[e]] for e in a.subject), []).append(a)
     return out
 
 
@@ -322,8 +326,7 @@ def test_fixture_stories_and_shared_events(fixture_linked: tuple[Analysis, Linke
 
 @pytest.mark.slow
 def test_fixture_wire_copies_count_once(fixture_linked: tuple[Analysis, Linker, dict[str, str]]) -> None:
-    analysis, _, names = fixture_linked
-    (wire,) = _event_assessments(analysis, names)[frozenset({"W1", "W2", "W3", "W4"})]
+    (wire,) = _event_assessments(fixture_linked)[frozenset({"W1", "W2", "W3", "W4"})]
     assert wire.origins == ["person:kang myong-su"]
     assert wire.independent_origins == 1 and wire.circular is True
     assert wire.credibility == "3"
@@ -339,8 +342,7 @@ def test_fixture_wire_copies_count_once(fixture_linked: tuple[Analysis, Linker, 
 def test_fixture_relayed_anonymous_source_is_circular(
     fixture_linked: tuple[Analysis, Linker, dict[str, str]],
 ) -> None:
-    analysis, _, names = fixture_linked
-    by_docs = _event_assessments(analysis, names)
+    by_docs = _event_assessments(fixture_linked)
     (relayed,) = by_docs[frozenset({"R1", "R2", "R3", "R4"})]
     origin = "anonymous:outlet:daily ledger|military source in the province"
     assert relayed.origins == [origin]
@@ -373,7 +375,7 @@ def test_fixture_one_province_spelled_three_ways(
     spellings = ("Ryanggang", "Yanggang", "Ryangkang")
     assert set(spellings) <= set(provinces)
     assert len({gid for mention, gid in provinces.items() if mention.startswith(spellings)}) == 1
-    (relayed,) = _event_assessments(analysis, names)[frozenset({"R1", "R2", "R3", "R4"})]
+    (relayed,) = _event_assessments(fixture_linked)[frozenset({"R1", "R2", "R3", "R4"})]
     assert any("lies in" in r for r in relayed.reasons)  # R3 names only the province
 
 
@@ -381,8 +383,7 @@ def test_fixture_one_province_spelled_three_ways(
 def test_fixture_named_official_confirms_independently(
     fixture_linked: tuple[Analysis, Linker, dict[str, str]],
 ) -> None:
-    analysis, _, names = fixture_linked
-    (closure,) = _event_assessments(analysis, names)[frozenset({"N1", "N2"})]
+    (closure,) = _event_assessments(fixture_linked)[frozenset({"N1", "N2"})]
     assert closure.independent_origins == 2 and closure.circular is False
     assert closure.credibility == "1"
     assert "person:liu wenhui" in closure.origins
@@ -393,7 +394,7 @@ def test_fixture_named_official_confirms_independently(
 
 @pytest.mark.slow
 def test_fixture_every_grade_has_evidence(fixture_linked: tuple[Analysis, Linker, dict[str, str]]) -> None:
-    analysis, _, names = fixture_linked
+    analysis = fixture_linked[0]
     assert analysis.assessments
     for a in analysis.assessments:
         assert a.reasons[0].startswith(f"credibility {a.credibility}")
@@ -401,7 +402,7 @@ def test_fixture_every_grade_has_evidence(fixture_linked: tuple[Analysis, Linker
         if a.circular:
             assert any(r.startswith("circular:") for r in a.reasons)
     # nothing in W or R is confirmed: one origin each, however many outlets carry it
-    for docs, found in _event_assessments(analysis, names).items():
+    for docs, found in _event_assessments(fixture_linked).items():
         if docs & {"W1", "R1", "R2", "R3"}:
             assert all(a.credibility != "1" and a.independent_origins == 1 for a in found)
 

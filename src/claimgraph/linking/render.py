@@ -8,7 +8,6 @@ every report as a path from its origin outwards: ``origin <- relay <- outlet <- 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from claimgraph.linking.event_report import event_fields
@@ -19,12 +18,18 @@ if TYPE_CHECKING:
     from claimgraph.linking import Linker
 
 ARROW = " <- "
-EVENT_ID = re.compile(r"/e\d+$")  # event ids are "<document>/e<n>", claim ids "<document>/c<n>"
 
 
-def is_event_subject(a: Assessment) -> bool:
-    """True when ``a`` assesses an event cluster (its subject is event ids)."""
-    return bool(a.subject) and EVENT_ID.search(a.subject[0]) is not None
+def is_event_subject(a: Assessment, linker: Linker) -> bool:
+    """True when ``a`` assesses an event cluster (its subject is the linker's event ids)."""
+    return bool(a.subject) and a.subject[0] in linker.event_index.events
+
+
+def owners(linker: Linker) -> dict[str, str]:
+    """The document of every claim and event id the linker holds."""
+    out = {c.id: doc_id for doc_id, da in linker.documents.items() for c in da.claims}
+    out.update({event_id: f.document for event_id, f in linker.event_index.events.items()})
+    return out
 
 
 def _document(linker: Linker, doc_id: str) -> str:
@@ -63,10 +68,10 @@ def _grade(a: Assessment) -> str:
     )
 
 
-def _event_lines(linker: Linker, a: Assessment) -> list[str]:
+def _event_lines(linker: Linker, a: Assessment, owner: dict[str, str]) -> list[str]:
     lines = []
     for event_id in a.subject:
-        da = linker.documents[event_id.split("/")[0]]
+        da = linker.documents[owner[event_id]]
         event = next((e for e in da.events if e.id == event_id), None)
         if event is None:
             continue
@@ -76,11 +81,12 @@ def _event_lines(linker: Linker, a: Assessment) -> list[str]:
     return lines
 
 
-def _block(linker: Linker, a: Assessment, title: str, events: bool) -> list[str]:
+def _block(linker: Linker, a: Assessment, title: str, owner: dict[str, str] | None) -> list[str]:
+    """One assessment's lines; ``owner`` (id -> document) lists its event mentions when given."""
     lines = [f"  {title}", _grade(a)]
-    if events:
+    if owner is not None:
         lines.append("    mentions:")
-        lines.extend(_event_lines(linker, a))
+        lines.extend(_event_lines(linker, a, owner))
     lines.append("    relay graph (origin <- relays <- report):")
     lines.extend(_relay_graph(linker, a))
     lines.append("    reasons:")
@@ -88,23 +94,25 @@ def _block(linker: Linker, a: Assessment, title: str, events: bool) -> list[str]
     return lines
 
 
-def _story_lines(linker: Linker, story: Story, assessments: list[Assessment]) -> list[str]:
+def _story_lines(
+    linker: Linker, story: Story, assessments: list[Assessment], owner: dict[str, str]
+) -> list[str]:
     lines = [f"Story {story.id}: {story.label or '(no title)'} ({len(story.documents)} document(s))"]
     lines.extend(f"  {_document(linker, d)}" for d in story.documents)
-    events = [a for a in assessments if is_event_subject(a)]
-    claims = [a for a in assessments if not is_event_subject(a)]
+    events = [a for a in assessments if is_event_subject(a, linker)]
+    claims = [a for a in assessments if not is_event_subject(a, linker)]
     for n, a in enumerate(events, start=1):
         summary = next((r for r in a.reasons if r.startswith("event: ")), "event")
-        lines.extend(_block(linker, a, f"Event {n}: {summary.removeprefix('event: ')}", events=True))
+        lines.extend(_block(linker, a, f"Event {n}: {summary.removeprefix('event: ')}", owner))
     if claims:
         lines.append("  Claims reporting no event:")
     for a in claims:
         first = a.subject[0]
-        da = linker.documents[first.split("/")[0]]
+        da = linker.documents[owner[first]]
         claim = next((c for c in da.claims if c.id == first), None)
         text = " ".join(s.text(da.document.text) for s in claim.content) if claim else first
         lines.extend(
-            _block(linker, a, f"Claim group ({len(a.subject)}): {' '.join(text.split())[:100]}", False)
+            _block(linker, a, f"Claim group ({len(a.subject)}): {' '.join(text.split())[:100]}", None)
         )
     return lines
 
@@ -113,14 +121,15 @@ def render_assessments(analysis: Analysis, linker: Linker) -> str:
     """The report, stories in order, each with its event and claim assessments."""
     by_story: dict[str, list[Assessment]] = {}
     story_of = {d: s.id for s in analysis.stories for d in s.documents}
+    owner = owners(linker)
     for a in analysis.assessments:
-        doc = a.subject[0].split("/")[0] if a.subject else ""
+        doc = owner.get(a.subject[0], "") if a.subject else ""
         by_story.setdefault(story_of.get(doc, ""), []).append(a)
     out: list[str] = []
     for story in analysis.stories:
-        out.extend(_story_lines(linker, story, by_story.get(story.id, [])))
+        out.extend(_story_lines(linker, story, by_story.get(story.id, []), owner))
         out.append("")
-    events = sum(1 for a in analysis.assessments if is_event_subject(a))
+    events = sum(1 for a in analysis.assessments if is_event_subject(a, linker))
     out.append(
         f"{len(analysis.stories)} stories, {events} events assessed, "
         f"{len(analysis.assessments) - events} claim groups assessed"
