@@ -20,7 +20,7 @@ from claimgraph.attribution.lexicon import Lexicons, load_lexicons
 from claimgraph.cli import cli
 from claimgraph.linking import link, load_reliability_table
 from claimgraph.linking.grading import ReliabilityTable
-from claimgraph.linking.incremental import link_all, relink, relink_store
+from claimgraph.linking.incremental import Relinked, link_all, relink, relink_store
 from claimgraph.linking.state import decode, export_states
 from claimgraph.model import Analysis, Claim, Document, DocumentAnalysis, Event, Place, Source, Span
 from claimgraph.pipeline import Pipeline
@@ -140,10 +140,10 @@ def _clone(documents: Sequence[DocumentAnalysis]) -> list[DocumentAnalysis]:
 # -- relink in memory ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", [1, 12, 24, 47])
-def test_relink_equals_linking_everything(lex: Lexicons, table: ReliabilityTable, split: int) -> None:
-    documents = _corpus()
-    whole = link(Analysis(documents=_clone(documents)), table, lex)
+def _relink(
+    documents: list[DocumentAnalysis], split: int, table: ReliabilityTable, lex: Lexicons
+) -> tuple[Relinked, list[str]]:
+    """Link ``documents[:split]``, then relink with the rest; the result and the old ids read back."""
     first = link_all(_clone(documents[:split]), table, lex)
     by_id = {d.document.id: d for d in documents}
     read: list[str] = []
@@ -154,6 +154,14 @@ def test_relink_equals_linking_everything(lex: Lexicons, table: ReliabilityTable
 
     states = [first.states[d] for d in first.linker.index.docs]
     result = relink(states, _clone(documents[split:]), load, (first.stories, first.assessments), table, lex)
+    return result, read
+
+
+@pytest.mark.parametrize("split", [1, 12, 24, 47])
+def test_relink_equals_linking_everything(lex: Lexicons, table: ReliabilityTable, split: int) -> None:
+    documents = _corpus()
+    whole = link(Analysis(documents=_clone(documents)), table, lex)
+    result, read = _relink(documents, split, table, lex)
     assert result.stories == whole.stories
     assert result.assessments == whole.assessments
     assert result.new == [d.document.id for d in documents[split:]]
@@ -162,16 +170,7 @@ def test_relink_equals_linking_everything(lex: Lexicons, table: ReliabilityTable
 
 def test_adding_one_document_reads_few_old_ones(lex: Lexicons, table: ReliabilityTable) -> None:
     documents = _corpus(96)
-    first = link_all(_clone(documents[:-1]), table, lex)
-    by_id = {d.document.id: d for d in documents}
-    read: list[str] = []
-
-    def load(ids: list[str]) -> list[DocumentAnalysis]:
-        read.extend(ids)
-        return _clone([by_id[i] for i in ids])
-
-    states = [first.states[d] for d in first.linker.index.docs]
-    result = relink(states, _clone(documents[-1:]), load, (first.stories, first.assessments), table, lex)
+    result, read = _relink(documents, len(documents) - 1, table, lex)
     assert result.assessments == link(Analysis(documents=_clone(documents)), table, lex).assessments
     story = next(s for s in result.stories if documents[-1].document.id in s.documents)
     assert set(read) <= set(story.documents)  # the members of its story, nothing else
