@@ -454,12 +454,7 @@ class Finder:
             toks = self._without_second_cue(clause[-1], toks)
             content = content_spans(self.doc, toks, exclude)
             content = self._extend_quote(content)
-            if content and content[-1].end <= verb.idx:
-                # '“C1,” said X, “C2.”': the quotation resumed right after the cue
-                ends = [s.end for s in [*cue, *([subj_span] if subj_span is not None else [])]]
-                after = self._quote_after(max(ends))
-                if after is not None and after.start > verb.idx:
-                    content = [*content, after]
+            # '“C1,” said X, “C2.”': join_split_quotes adds C2 for every verb rule
             yield replace(base, rule="verb.ccomp", content=content)
             return
 
