@@ -243,7 +243,6 @@ def eval_group() -> None:
 
 
 def _analyzer() -> Any:
-
     return load_pipeline().analyze_many
 
 
